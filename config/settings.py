@@ -1,0 +1,198 @@
+"""The one settings loader: ``INTAKE_*`` environment variables (or a ``.env`` / TOML file), validated once.
+
+Load it at the entry point with :func:`load_settings` and pass the :class:`Settings` value down; nothing
+else in the code base reads the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SAMPLE_MAILBOX = PACKAGE_DIR / "samples" / "mailbox"
+DEFAULT_EVENTS_FILE = PACKAGE_DIR / "events.toml"
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "password", "secret", "xxx"}
+
+
+class Security(StrEnum):
+    """How the connection to a mail server is protected."""
+
+    SSL = "ssl"
+    STARTTLS = "starttls"
+    NONE = "none"
+
+
+class PostAction(StrEnum):
+    """What the IMAP source does to a message once it is durably stored."""
+
+    NONE = "none"
+    FLAG = "flag"
+    MOVE = "move"
+
+
+class LogFormat(StrEnum):
+    """How log records are written to standard error."""
+
+    JSON = "json"
+    TEXT = "text"
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` names or resolves only to a loopback address."""
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the environment variable is ``INTAKE_`` + the upper-cased field name."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INTAKE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(Path("data"), description="Folder for the raw archive and the default database.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in data_dir.")
+    config: Path = Field(DEFAULT_EVENTS_FILE, description="Events and deadlines file (TOML).")
+
+    imap_host: str | None = Field(None, description="IMAP server; when unset the Maildir source is used.")
+    imap_port: int | None = Field(None, ge=1, le=65535, description="Default 993 for ssl, else 143.")
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_oauth2_token: SecretStr | None = Field(
+        None, description="XOAUTH2 access token instead of a password."
+    )
+    imap_security: Security = Security.SSL
+    imap_folder: str = "INBOX"
+    imap_batch_size: int = Field(100, ge=1, le=5000)
+    imap_max_message_bytes: int = Field(50 * 1024 * 1024, ge=1024)
+    imap_post_action: PostAction = PostAction.NONE
+    imap_post_flag: str = Field("$FrontierIntake", description="Keyword set by the `flag` post-action.")
+    imap_move_folder: str = Field("Processed", description="Destination of the `move` post-action.")
+    imap_timeout_seconds: float = Field(60.0, gt=0)
+    imap_connect_attempts: int = Field(5, ge=1, le=100)
+
+    maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
+    poll_seconds: int = Field(60, ge=1, le=86400)
+    parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
+    log_format: LogFormat = LogFormat.TEXT
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init values, then the environment, then ``.env``, then ``INTAKE_SETTINGS_FILE`` (TOML)."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
+        toml_file = os.environ.get("INTAKE_SETTINGS_FILE")
+        if toml_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("imap_password", "imap_oauth2_token")
+    @classmethod
+    def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("is a placeholder; set the real secret")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent_imap(self) -> Settings:
+        if self.imap_host is None:
+            return self
+        if self.imap_security is Security.NONE and not is_loopback(self.imap_host):
+            raise ValueError(
+                "INTAKE_IMAP_SECURITY: 'none' sends the password in clear and is only allowed "
+                f"for a loopback host, not {self.imap_host!r}"
+            )
+        if not self.imap_user:
+            raise ValueError("INTAKE_IMAP_USER: required when INTAKE_IMAP_HOST is set")
+        if self.imap_password is None and self.imap_oauth2_token is None:
+            raise ValueError(
+                "INTAKE_IMAP_PASSWORD: required when INTAKE_IMAP_HOST is set (or INTAKE_IMAP_OAUTH2_TOKEN)"
+            )
+        return self
+
+    @property
+    def effective_imap_port(self) -> int:
+        """The configured port, or the usual one for the security mode."""
+        if self.imap_port:
+            return self.imap_port
+        return 993 if self.imap_security is Security.SSL else 143
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or a SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'intake.db').resolve()}"
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where raw messages and attachments are stored, content-addressed."""
+        return self.data_dir / "archive"
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = [str(part) for part in error.get("loc", ()) if part != "__root__"]
+    message = str(error.get("msg", "invalid value"))
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    if not loc:
+        return message
+    variable = "INTAKE_" + loc[0].upper()
+    value = error.get("input")
+    shown = (
+        ""
+        if isinstance(value, dict) or value is None or "password" in loc[0] or "token" in loc[0]
+        else (f" (got {value!r})")
+    )
+    return f"{variable}: {message}{shown}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; a bad value raises :class:`SettingsError` naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError("; ".join(_describe(err) for err in exc.errors())) from None

@@ -1,0 +1,71 @@
+"""The raw archive: bytes stored content-addressed by SHA-256 under the data folder, before anything else.
+
+A blob is written to a temporary file in the same folder, flushed to disk, then renamed into place, so a
+crash leaves either the whole blob or nothing; writing the same bytes twice is a no-op. The path is built
+from the hex digest only, so no name from a message can reach the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from service.errors import StorageError
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 digest of ``data`` as 64 lower-case hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Archive:
+    """Content-addressed blob store: ``root/ab/cd/abcd….blob``."""
+
+    def __init__(self, root: Path, *, fsync: bool = True) -> None:
+        self.root = root
+        self.fsync = fsync
+
+    def path_for(self, digest: str) -> Path:
+        """Where the blob with this digest lives; refuses anything that is not a SHA-256 hex digest."""
+        if not _HEX64.match(digest):
+            raise ValueError(f"not a sha256 hex digest: {digest!r}")
+        return self.root / digest[:2] / digest[2:4] / f"{digest}.blob"
+
+    def put(self, data: bytes, digest: str | None = None) -> str:
+        """Store ``data`` (idempotent) and return its digest."""
+        digest = digest or sha256_hex(data)
+        path = self.path_for(digest)
+        if path.exists():
+            return digest
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    if self.fsync:
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"cannot write archive blob {digest[:12]}… under {self.root}: {exc}") from exc
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """The bytes stored under ``digest``."""
+        try:
+            return self.path_for(digest).read_bytes()
+        except OSError as exc:
+            raise StorageError(f"archive blob {digest[:12]}… is missing: {exc}") from exc
+
+    def has(self, digest: str) -> bool:
+        """Whether a blob with this digest is stored."""
+        return self.path_for(digest).exists()

@@ -1,0 +1,125 @@
+"""SQLModel tables. Times are stored in UTC (SQLite drops offsets, so a type decorator enforces it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return (
+            value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value.astimezone(UTC)
+        )
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC (the shell's clock; the core never calls it)."""
+    return datetime.now(UTC)
+
+
+class MailboxState(SQLModel, table=True):
+    """Where the IMAP source stands in one folder of one account."""
+
+    __tablename__ = "mailbox_state"
+    __table_args__ = (UniqueConstraint("account", "folder", name="uq_mailbox_state_account_folder"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=320)
+    folder: str = Field(max_length=512)
+    uidvalidity: int = Field(sa_type=BigInteger)
+    last_uid: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Message(SQLModel, table=True):
+    """One distinct message (distinct raw bytes); raw bytes live in the archive under ``sha256``."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_received_at", "received_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    size: int
+    source: str = Field(max_length=32, description="imap | maildir | import")
+    origin: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="parsed", max_length=32, index=True, description="parsed | parse_error")
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    message_id: str | None = Field(default=None, max_length=998, index=True)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    from_name: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    from_address: str = Field(default="", max_length=320, index=True)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    date_header: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    received_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    body_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body_html: str | None = Field(default=None, sa_column=Column(Text))
+    parsed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+
+
+class Attachment(SQLModel, table=True):
+    """A file carried by a message; bytes in the archive under ``sha256``."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    filename: str = Field(sa_column=Column(Text, nullable=False))
+    safe_filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=255)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    content_id: str | None = Field(default=None, max_length=998)
+    inline: bool = False
+
+
+class MessageLocation(SQLModel, table=True):
+    """Where a stored message was seen on an IMAP server: (account, folder, UIDVALIDITY, UID)."""
+
+    __tablename__ = "message_location"
+    __table_args__ = (
+        UniqueConstraint("account", "folder", "uidvalidity", "uid", name="uq_message_location_uid"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    account: str = Field(max_length=320)
+    folder: str = Field(max_length=512)
+    uidvalidity: int = Field(sa_type=BigInteger)
+    uid: int = Field(sa_type=BigInteger)
+    internaldate: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditEvent(SQLModel, table=True):
+    """What the worker (or later a person) did, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor: str = Field(default="worker", max_length=128)
+    action: str = Field(max_length=64, index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))

@@ -1,0 +1,196 @@
+"""The product in one screen: raw bytes → archive → parse → store, a batch at a time.
+
+``process_one`` is the per-message work (parsing; triage will join it) and runs in parser processes; it
+never raises, a failure becomes a value. ``Ingestor.ingest_batch`` is the shell around it: archive every
+raw message first, skip what is already stored (same bytes = same message), parse the rest on every core,
+then store messages, attachments, IMAP locations, the mailbox position and the audit trail in **one**
+transaction. A crash before that commit loses nothing (the next pass fetches the batch again and the
+archive write is idempotent); a crash after it repeats nothing (the position moved with the messages).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from parsers.message import MessageParseError, parse_message
+from parsers.model import ParsedMessage
+from service import repository
+from service.archive import Archive, sha256_hex
+from service.errors import StorageError
+
+log = logging.getLogger("intake.pipeline")
+IN_PROCESS_BELOW = 16  # smaller batches are parsed in this process: a pool round trip costs more
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """One message as a source delivers it."""
+
+    raw: bytes
+    origin: str
+    internaldate: datetime | None = None
+    uid: int | None = None
+    status_hint: str | None = None  # e.g. "too_large" when the source only fetched the header
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The outcome of :func:`process_one`: a parsed message or the error that stopped it."""
+
+    sha256: str
+    parsed: ParsedMessage | None = None
+    error: str | None = None
+    stage: str = "parse"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a batch came from on an IMAP server, and the UID the mailbox position moves to."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    last_uid: int
+
+
+@dataclass
+class BatchResult:
+    """What one batch did; ``stored_ids`` are the ids of messages new to the database."""
+
+    stored_ids: list[int] = field(default_factory=list)
+    already_stored: int = 0
+    parse_errors: int = 0
+
+    def add(self, other: BatchResult) -> None:
+        """Accumulate another batch's counts into this one."""
+        self.stored_ids.extend(other.stored_ids)
+        self.already_stored += other.already_stored
+        self.parse_errors += other.parse_errors
+
+
+def process_one(raw: bytes, internaldate: datetime | None = None) -> Processed:
+    """Parse one message. Never raises: any failure is returned with its stage and traceback."""
+    digest = sha256_hex(raw)
+    try:
+        return Processed(digest, parsed=parse_message(raw, internaldate=internaldate))
+    except MessageParseError as exc:
+        return Processed(digest, error=str(exc))
+    except Exception:  # a bug on hostile input must not take the batch down
+        return Processed(digest, error=traceback.format_exc(limit=8))
+
+
+def _process_star(args: tuple[bytes, datetime | None]) -> Processed:
+    return process_one(*args)
+
+
+class Ingestor:
+    """Stores batches of raw mail; owns the archive, the database engine and the parser processes."""
+
+    def __init__(self, engine: Engine, archive: Archive, *, workers: int = 0) -> None:
+        self.engine = engine
+        self.archive = archive
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the parser processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _parse_all(self, todo: Sequence[RawMail]) -> list[Processed]:
+        args = [(m.raw, m.internaldate) for m in todo]
+        if self.workers <= 1 or len(todo) < IN_PROCESS_BELOW:
+            return [process_one(*a) for a in args]
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["parsers.message"])
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        chunk = max(1, len(args) // (self.workers * 4))
+        return list(self._pool.map(_process_star, args, chunksize=chunk))
+
+    def ingest_batch(
+        self, mails: Sequence[RawMail], *, source: str, location: Location | None = None
+    ) -> BatchResult:
+        """Archive, parse and store ``mails``; commit them with the mailbox position in one transaction."""
+        digests = [self.archive.put(m.raw) for m in mails]  # 1. raw archive first
+        result = BatchResult()
+        try:
+            with Session(self.engine) as session:
+                known = repository.ids_by_sha(session=session, digests=digests)
+                todo: dict[str, RawMail] = {}
+                for mail, digest in zip(mails, digests, strict=True):
+                    if digest not in known and digest not in todo:
+                        todo[digest] = mail
+                result.already_stored = len(mails) - len(todo)
+
+                processed = self._parse_all(list(todo.values()))  # 2. parse on every core
+                for item in processed:  # 3. attachment bytes into the archive too
+                    for attachment in item.parsed.attachments if item.parsed else ():
+                        self.archive.put(attachment.payload, attachment.sha256)
+
+                for item in processed:  # 4. store, in one transaction with the position
+                    mail = todo[item.sha256]
+                    message = repository.add_message(
+                        session=session,
+                        sha256=item.sha256,
+                        size=len(mail.raw),
+                        source=source,
+                        origin=mail.origin,
+                        parsed=item.parsed,
+                        error=item.error if mail.status_hint is None else f"{mail.status_hint}: {item.error}",
+                        status=mail.status_hint,
+                        internaldate=mail.internaldate,
+                    )
+                    known[item.sha256] = message.id  # type: ignore[assignment]
+                    result.stored_ids.append(message.id)  # type: ignore[arg-type]
+                    result.parse_errors += message.status != "parsed"
+                if location is not None:
+                    for mail, digest in zip(mails, digests, strict=True):
+                        if mail.uid is not None:
+                            repository.add_location(
+                                session=session,
+                                message_id=known[digest],
+                                account=location.account,
+                                folder=location.folder,
+                                uidvalidity=location.uidvalidity,
+                                uid=mail.uid,
+                                internaldate=mail.internaldate,
+                            )
+                    repository.advance_mailbox(
+                        session=session,
+                        account=location.account,
+                        folder=location.folder,
+                        uidvalidity=location.uidvalidity,
+                        last_uid=location.last_uid,
+                    )
+                session.commit()
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+        log.info(
+            "batch stored",
+            extra={
+                "stored": len(result.stored_ids),
+                "already": result.already_stored,
+                "parse_errors": result.parse_errors,
+                "source": source,
+            },
+        )
+        return result
