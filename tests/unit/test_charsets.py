@@ -1,0 +1,47 @@
+"""Body text decoding across legacy and mislabelled charsets (table of byte literals)."""
+
+import pytest
+
+from parsers.charsets import codec_for, decode_bytes
+
+RU = "Уважаемые коллеги, направляем список делегатов"
+ZH = "中华人民共和国常驻代表团 镕"
+AR = "البعثة الدائمة للمملكة"
+FR = "Mission permanente — « France » ; délégués"
+
+
+@pytest.mark.parametrize(
+    ("data", "label", "expected"),
+    [
+        (RU.encode("koi8-r"), "koi8-r", RU),
+        (RU.encode("cp1251"), "windows-1251", RU),
+        (RU.encode("cp1251"), "koi8-r", RU),  # mislabelled: cp1251 bytes sent as koi8-r
+        (RU.encode("koi8-r"), "windows-1251", RU),  # and the other way round
+        (RU.encode("cp1251"), None, RU),  # no label at all
+        (ZH.encode("gb18030"), "gb2312", ZH),  # GBK-only character under a gb2312 label
+        (ZH.encode("gb18030"), "gb18030", ZH),
+        ("臺灣 代表".encode("big5"), "big5", "臺灣 代表"),
+        (AR.encode("cp1256"), "windows-1256", AR),
+        (FR.encode("cp1252"), "iso-8859-1", FR),  # cp1252 punctuation under a latin-1 label
+        ("Misión".encode(), "iso-8859-1", "Misión"),  # UTF-8 bytes under a latin-1 label
+        ("Misión".encode("latin-1"), "iso-8859-1", "Misión"),
+        ("日本語の本文".encode("iso2022_jp"), "iso-2022-jp", "日本語の本文"),
+        ("Привет".encode("utf-7"), "utf-7", "Привет"),
+        ("Ελληνικά".encode("iso-8859-7"), "iso-8859-7", "Ελληνικά"),
+        (b"plain ascii", "x-unknown-charset", "plain ascii"),
+    ],
+)
+def test_decode_bytes(data: bytes, label: str | None, expected: str) -> None:
+    assert decode_bytes(data, label).text == expected
+
+
+def test_undecodable_bytes_never_raise_and_are_noted() -> None:
+    result = decode_bytes(b"\xff\xfe\x00abc\x81", "utf-8")
+    assert isinstance(result.text, str)
+    assert result.note
+
+
+def test_aliases_map_to_supersets() -> None:
+    assert codec_for("GB2312") == "gb18030"
+    assert codec_for('"iso-8859-1"') == "cp1252"
+    assert codec_for("no-such-charset") is None
