@@ -207,7 +207,7 @@ class ImapSource:
                         status_hint=f"too_large ({size} bytes > {limit})",
                     )
                 )
-        return mails
+        return sorted(mails, key=lambda m: m.uid or 0)
 
     def _raw_mail(self, uid: int, raw: bytes, internaldate: datetime | None) -> RawMail:
         t = self.target

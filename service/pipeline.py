@@ -90,6 +90,16 @@ def process_one(raw: bytes, internaldate: datetime | None = None) -> Processed:
         return Processed(digest, error=traceback.format_exc(limit=8))
 
 
+def _status(mail: RawMail) -> str | None:
+    return mail.status_hint.split(" ", 1)[0] if mail.status_hint else None
+
+
+def _error(item: Processed, mail: RawMail) -> str | None:
+    if mail.status_hint:
+        return mail.status_hint + (f"; {item.error}" if item.error else "")
+    return item.error
+
+
 def _process_star(args: tuple[bytes, datetime | None]) -> Processed:
     return process_one(*args)
 
@@ -146,22 +156,26 @@ class Ingestor:
                     for attachment in item.parsed.attachments if item.parsed else ():
                         self.archive.put(attachment.payload, attachment.sha256)
 
-                for item in processed:  # 4. store, in one transaction with the position
-                    mail = todo[item.sha256]
-                    message = repository.add_message(
-                        session=session,
-                        sha256=item.sha256,
-                        size=len(mail.raw),
-                        source=source,
-                        origin=mail.origin,
-                        parsed=item.parsed,
-                        error=item.error if mail.status_hint is None else f"{mail.status_hint}: {item.error}",
-                        status=mail.status_hint,
-                        internaldate=mail.internaldate,
-                    )
-                    known[item.sha256] = message.id  # type: ignore[assignment]
-                    result.stored_ids.append(message.id)  # type: ignore[arg-type]
-                    result.parse_errors += message.status != "parsed"
+                rows = repository.add_messages(  # 4. store, in one transaction with the position
+                    session=session,
+                    items=[
+                        repository.NewMessage(
+                            sha256=item.sha256,
+                            size=len(todo[item.sha256].raw),
+                            source=source,
+                            origin=todo[item.sha256].origin,
+                            parsed=item.parsed,
+                            error=_error(item, todo[item.sha256]),
+                            status=_status(todo[item.sha256]),
+                            internaldate=todo[item.sha256].internaldate,
+                        )
+                        for item in processed
+                    ],
+                )
+                for row in rows:
+                    known[row.sha256] = row.id  # type: ignore[assignment]
+                    result.stored_ids.append(row.id)  # type: ignore[arg-type]
+                    result.parse_errors += row.status != "parsed"
                 if location is not None:
                     for mail, digest in zip(mails, digests, strict=True):
                         if mail.uid is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from parsers.dates import as_utc
@@ -21,11 +23,16 @@ def ids_by_sha(*, session: Session, digests: Sequence[str]) -> dict[str, int]:
     return {sha: mid for sha, mid in rows if mid is not None}
 
 
-def first_with_message_id(*, session: Session, message_id: str) -> int | None:
-    """The earliest stored message carrying this Message-ID, if any."""
-    return session.exec(
-        select(Message.id).where(Message.message_id == message_id).order_by(Message.id).limit(1)
-    ).first()
+def first_ids_by_message_id(*, session: Session, message_ids: Sequence[str]) -> dict[str, int]:
+    """``{Message-ID: id of the earliest stored message carrying it}`` for those already stored."""
+    if not message_ids:
+        return {}
+    rows = session.exec(
+        select(Message.message_id, func.min(Message.id))
+        .where(Message.message_id.in_(set(message_ids)))
+        .group_by(Message.message_id)
+    )
+    return {mid: first for mid, first in rows if mid is not None and first is not None}
 
 
 def audit(
@@ -35,29 +42,32 @@ def audit(
     session.add(AuditEvent(action=action, message_id=message_id, actor=actor, detail=detail))
 
 
-def add_message(
-    *,
-    session: Session,
-    sha256: str,
-    size: int,
-    source: str,
-    origin: str,
-    parsed: ParsedMessage | None,
-    error: str | None,
-    status: str | None = None,
-    internaldate: datetime | None = None,
-) -> Message:
-    """Insert a message (parsed, or with its error) and its attachments; link a reused Message-ID."""
-    status = status or ("parsed" if parsed is not None else "parse_error")
+@dataclass(frozen=True)
+class NewMessage:
+    """What :func:`add_messages` needs to store one message."""
+
+    sha256: str
+    size: int
+    source: str
+    origin: str
+    parsed: ParsedMessage | None
+    error: str | None
+    status: str | None = None
+    internaldate: datetime | None = None
+
+
+def _row(item: NewMessage) -> Message:
+    status = item.status or ("parsed" if item.parsed is not None else "parse_error")
     message = Message(
-        sha256=sha256,
-        size=size,
-        source=source,
-        origin=origin,
+        sha256=item.sha256,
+        size=item.size,
+        source=item.source,
+        origin=item.origin,
         status=status,
-        error=error,
-        received_at=as_utc(internaldate),
+        error=item.error,
+        received_at=as_utc(item.internaldate),
     )
+    parsed = item.parsed
     if parsed is not None:
         message.message_id = parsed.message_id
         message.from_name = parsed.sender.name if parsed.sender else ""
@@ -68,15 +78,33 @@ def add_message(
         message.body_text = parsed.text
         message.body_html = parsed.html
         message.parsed = parsed.model_dump(mode="json", exclude={"text", "html", "attachments"})
-        if parsed.message_id:
-            message.duplicate_of_id = first_with_message_id(session=session, message_id=parsed.message_id)
-    session.add(message)
+    return message
+
+
+def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Message]:
+    """Insert messages (parsed, or with their error), their attachments and audit entries, in bulk.
+
+    A message whose Message-ID was seen before (real mail reuses them) is stored all the same and linked
+    to the earliest one as a possible duplicate for staff.
+    """
+    rows = [_row(item) for item in items]
+    ids = [r.message_id for r in rows if r.message_id]
+    first = first_ids_by_message_id(session=session, message_ids=ids)
+    for row in rows:
+        if row.message_id and row.message_id in first:
+            row.duplicate_of_id = first[row.message_id]
+    session.add_all(rows)
     session.flush()
-    if parsed is not None:
-        for a in parsed.attachments:
+    for row in rows:  # duplicates within the batch itself
+        if row.message_id and row.duplicate_of_id is None:
+            earliest = first.setdefault(row.message_id, row.id)  # type: ignore[arg-type]
+            if earliest != row.id:
+                row.duplicate_of_id = earliest
+    for item, row in zip(items, rows, strict=True):
+        for a in item.parsed.attachments if item.parsed else ():
             session.add(
                 Attachment(
-                    message_id=message.id,
+                    message_id=row.id,
                     filename=a.filename,
                     safe_filename=a.safe_filename,
                     content_type=a.content_type[:255],
@@ -86,15 +114,11 @@ def add_message(
                     inline=a.inline,
                 )
             )
-    audit(
-        session=session,
-        action="stored",
-        message_id=message.id,
-        status=status,
-        origin=origin,
-        **({"possible_duplicate_of": message.duplicate_of_id} if message.duplicate_of_id else {}),
-    )
-    return message
+        extra = {"possible_duplicate_of": row.duplicate_of_id} if row.duplicate_of_id else {}
+        audit(
+            session=session, action="stored", message_id=row.id, status=row.status, origin=row.origin, **extra
+        )
+    return rows
 
 
 def add_location(
@@ -205,6 +229,4 @@ def iter_messages(
 
 def count_messages(*, session: Session) -> int:
     """How many messages are stored."""
-    from sqlalchemy import func
-
     return session.exec(select(func.count()).select_from(Message)).one()
