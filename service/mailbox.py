@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -211,6 +211,10 @@ class ImapSource:
 
     def _raw_mail(self, uid: int, raw: bytes, internaldate: datetime | None) -> RawMail:
         t = self.target
+        if (
+            internaldate is not None and internaldate.tzinfo is not None
+        ):  # imapclient's FixedOffset won't pickle
+            internaldate = internaldate.replace(tzinfo=timezone(internaldate.utcoffset() or timedelta(0)))
         return RawMail(
             raw=bytes(raw),
             origin=f"imap://{t.account}/{t.folder};UID={uid}",

@@ -1,0 +1,77 @@
+"""SIGKILL the real worker in the middle of a 500-message backlog; the restart stores each exactly once."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, intake_env
+from tests.support.messages import make_message
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+TOTAL = 500
+
+
+def _db_count(db: Path, table: str = "message") -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+
+
+def _poll(settings) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "service", "poll", "--once"],
+        cwd=REPO,
+        env=intake_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture(scope="module")
+def backlog() -> list[bytes]:
+    rng = random.Random(7)
+    return [make_message(i, size_pad=rng.choice([0, 0, 500, 5000, 40000])) for i in range(TOTAL)]
+
+
+@pytest.mark.parametrize("kill_after", [0, 1, 120, 260, 430, 499])
+def test_sigkill_mid_batch_then_restart_stores_each_exactly_once(
+    dovecot, imap_settings, backlog, kill_after: int
+) -> None:
+    dovecot.append_many([(raw, None) for raw in backlog])
+    settings = imap_settings(imap_batch_size=50)
+    db = settings.data_dir / "intake.db"
+
+    proc = _poll(settings)
+    deadline = time.monotonic() + 120
+    while _db_count(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(random.Random(kill_after).uniform(0, 0.08))  # land inside a batch, not just after a commit
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    killed_at = _db_count(db)
+    assert killed_at <= TOTAL
+
+    restart = _poll(settings)
+    _, stderr = restart.communicate(timeout=300)
+    assert restart.returncode == 0, stderr.decode()
+
+    assert _db_count(db) == TOTAL
+    assert _db_count(db, "message_location") == TOTAL
+    with sqlite3.connect(db) as conn:
+        distinct = conn.execute("SELECT count(DISTINCT message_id) FROM message").fetchone()[0]
+        last_uid = conn.execute("SELECT last_uid FROM mailbox_state").fetchone()[0]
+        uids = {u for (u,) in conn.execute("SELECT uid FROM message_location")}
+    assert distinct == TOTAL
+    assert uids == set(dovecot.uids("INBOX")) and last_uid == max(uids)
