@@ -17,7 +17,8 @@ def message_record(message: Message) -> dict[str, Any]:
     return {
         "id": message.id,
         "message_id": message.message_id,
-        "from": {"name": message.from_name, "address": message.from_address},
+        "from": message.from_address or None,
+        "from_name": message.from_name or None,
         "subject": message.subject,
         "received_at": message.received_at.isoformat() if message.received_at else None,
         "date": (message.parsed or {}).get("date"),

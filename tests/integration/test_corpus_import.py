@@ -1,0 +1,59 @@
+"""Every file of the shared corpus of real third-party mail goes through ``frontier-intake import``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from service.archive import Archive
+from tests.conftest import CORPUS, IN_CI, REPO, intake_env, require
+
+pytestmark = pytest.mark.integration
+
+
+def test_every_corpus_file_is_stored_parsed_or_flagged(make_settings) -> None:
+    if not CORPUS.is_dir() and not IN_CI:
+        pytest.skip("the shared corpus sits beside the repository in the team's workspace and in CI")
+    require(CORPUS.is_dir(), "the shared corpus (../shared/corpus)")
+    sources = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    files = sorted(f for d in sources for f in d.rglob("*") if f.is_file())
+    assert len(files) > 1000
+
+    settings = make_settings()
+    env = intake_env(settings)
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "import", "--no-mbox", *map(str, sources)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"stored {len(files)} new message(s)" in done.stdout
+
+    exported = subprocess.run(
+        [sys.executable, "-m", "service", "export", "--format", "jsonl"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    records = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert len(records) == len(files)
+    statuses = Counter(r["status"] for r in records)
+    assert set(statuses) <= {"parsed", "parse_error"}
+    assert statuses["parsed"] >= len(files) - 20  # only the degenerate files are not messages
+
+    archive = Archive(settings.archive_dir)
+    digests = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    assert digests == {r["sha256"] for r in records}
+    assert all(archive.has(d) for d in digests)  # raw bytes kept for every one, parse_error included
+    errors = [r for r in records if r["status"] == "parse_error"]
+    assert all(r["error"] for r in errors)
