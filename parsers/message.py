@@ -228,7 +228,7 @@ def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> Parsed
     _walk_bodies(msg, plain, html, forwarded, dsn, notes)
 
     fallback = next((p.get_content_charset() for p in msg.walk() if p.get_content_charset()), None)
-    raw_items = msg.raw_items()
+    raw_items = list(msg.raw_items())
 
     def all_values(name: str) -> list[str]:
         return [v for k, v in raw_items if k.lower() == name]
@@ -243,8 +243,9 @@ def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> Parsed
     if not text.strip() and html_text:
         text = html_to_text(html_text)
     senders = parse_addresses(all_values("from"), fallback)
-    message_id = decode_value(msg.get("Message-ID")).strip() or None
+    message_id = decode_value(next(iter(all_values("message-id")), "")).strip() or None
     date_header = all_values("date")
+    date = parse_date(date_header[0]) if date_header else None
     ctype = msg.get_content_type()
     report_type = msg.get_param("report-type") if ctype == "multipart/report" else None
     return ParsedMessage(
@@ -253,9 +254,9 @@ def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> Parsed
         reply_to=parse_addresses(all_values("reply-to"), fallback),
         to=parse_addresses(all_values("to"), fallback),
         cc=parse_addresses(all_values("cc"), fallback),
-        subject=decode_value(msg.get("Subject"), fallback),
-        date=parse_date(date_header[0]) if date_header else None,
-        received_at=as_utc(internaldate) or received_date(all_values("received")),
+        subject=decode_value(next(iter(all_values("subject")), ""), fallback),
+        date=date,
+        received_at=as_utc(internaldate) or received_date(all_values("received")) or as_utc(date),
         text=text[:MAX_BODY_CHARS],
         html=html_text[:MAX_BODY_CHARS] if html_text else None,
         forwarded=[f[:MAX_BODY_CHARS] for f in forwarded],
