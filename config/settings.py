@@ -74,6 +74,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         validate_default=True,
+        env_ignore_empty=True,
     )
 
     data_dir: Path = Field(Path("data"), description="Folder for the raw archive and the default database.")
