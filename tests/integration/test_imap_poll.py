@@ -145,5 +145,5 @@ def test_unreachable_server_is_a_one_line_mailbox_error(make_settings) -> None:
 
 def test_wrong_password_is_not_retried(dovecot, imap_settings) -> None:
     settings = imap_settings(imap_password="wrong-password", imap_connect_attempts=5)
-    with build_ingestor(settings) as ingestor, pytest.raises(MailboxError, match="login .* refused"):
+    with build_ingestor(settings) as ingestor, pytest.raises(MailboxError, match=r"login .* refused"):
         poll_pass(settings, ingestor)

@@ -1,0 +1,174 @@
+"""Backlog benchmark against a real Dovecot: the wire, a plain parse loop, and the product end to end.
+
+    .venv/bin/python bench/ingest_benchmark.py [--messages 5000] [--workers 0]
+
+Fills a throwaway Dovecot with generated mail (mixed charsets, HTML, attachments; median ~10 KB, tail to
+2 MB), then prints in one run:
+  1. raw IMAP FETCH rate (imapclient, BODY.PEEK[] in batches of 100, imaplib debug off);
+  2. a plain loop: that FETCH + stdlib ``email`` parsing (policy.default, body text decoded);
+  3. ``frontier-intake poll --once`` over the same backlog into a fresh SQLite database: rate and peak
+     memory (resident set of the whole process tree, sampled every 20 ms).
+This is a benchmark that prints figures, not a test; nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email import policy
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.generate import generate_messages  # noqa: E402
+from tests.support.dovecot import DovecotServer  # noqa: E402
+
+
+def _tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    total, stack, seen = 0, [root_pid], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _fetch_all(server: DovecotServer, parse: bool) -> tuple[float, int]:
+    with server.client() as client:
+        client._imap.debug = 0
+        client.select_folder("INBOX", readonly=True)
+        uids = client.search("ALL")
+        started = time.perf_counter()
+        nbytes = 0
+        for i in range(0, len(uids), 100):
+            for item in client.fetch(uids[i : i + 100], ["BODY.PEEK[]", "INTERNALDATE"]).values():
+                raw = item[b"BODY[]"]
+                nbytes += len(raw)
+                if parse:
+                    msg = email.message_from_bytes(raw, policy=policy.default)
+                    try:
+                        body = msg.get_body(("plain", "html"))
+                        if body is not None:
+                            body.get_content()
+                    except (LookupError, KeyError, ValueError, AssertionError):
+                        pass
+        return time.perf_counter() - started, nbytes
+
+
+def main() -> None:
+    """Run the three measurements and print them."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--messages", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=0, help="INTAKE_PARSE_WORKERS for the product run")
+    args = ap.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="intake-bench-", dir="/tmp"))
+    server = DovecotServer(root / "dovecot", password="bench-password-1")
+    try:
+        server.start()
+        t0 = time.perf_counter()
+        base = datetime(2025, 9, 24, 8, 0, tzinfo=UTC)
+        raws = list(generate_messages(args.messages, seed=1))
+        sizes = sorted(len(r) for r in raws)
+        server.append_many((raw, base + timedelta(minutes=i)) for i, raw in enumerate(raws))
+        fill = time.perf_counter() - t0
+        n = len(raws)
+        mib, median = sum(sizes) / 2**20, statistics.median(sizes) / 1024
+        print(
+            f"backlog: {n} messages, {mib:.1f} MiB, median {median:.1f} KiB,"
+            f" p99 {sizes[int(n * 0.99)] / 1024:.0f}"
+            f" KiB, max {sizes[-1] / 2**20:.2f} MiB (filled in {fill:.1f} s)"
+        )
+        print(f"machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}")
+
+        wire, nbytes = _fetch_all(server, parse=False)
+        rate = nbytes / 2**20 / wire
+        print(f"1. raw IMAP FETCH            : {n / wire:8.0f} msg/s  ({rate:.0f} MiB/s, {wire:.2f} s)")
+        plain, _ = _fetch_all(server, parse=True)
+        print(f"2. FETCH + stdlib email parse: {n / plain:8.0f} msg/s  ({plain:.2f} s, one process)")
+
+        data = root / "data"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+        env.update(
+            {
+                "INTAKE_IMAP_HOST": server.host,
+                "INTAKE_IMAP_PORT": str(server.port),
+                "INTAKE_IMAP_USER": server.user,
+                "INTAKE_IMAP_PASSWORD": server.password,
+                "INTAKE_IMAP_SECURITY": "none",
+                "INTAKE_DATA_DIR": str(data),
+                "INTAKE_PARSE_WORKERS": str(args.workers),
+                "INTAKE_LOG_LEVEL": "WARNING",
+            }
+        )
+        # schema creation and interpreter start-up are not part of the backlog rate: do them first
+        subprocess.run(
+            [sys.executable, "-m", "service", "export", "-o", os.devnull],
+            env=env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        peak = 0
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "poll", "--once"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss_kib(proc.pid))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        out, err = proc.communicate()
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        if proc.returncode != 0:
+            raise SystemExit(f"product run failed: {err.strip()}")
+        summary = out.strip().splitlines()[-1]
+        print(
+            f"3. frontier-intake poll      : {n / elapsed:8.0f} msg/s  ({elapsed:.2f} s incl. start-up; "
+            f"peak RSS of the process tree {peak / 1024:.0f} MiB)"
+        )
+        print(f"   {summary}")
+        print(f"   end to end vs plain loop: {(n / elapsed) / (n / plain):.2f}x")
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
