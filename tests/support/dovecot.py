@@ -20,6 +20,7 @@ Example::
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import grp
 import os
@@ -167,6 +168,7 @@ class DovecotServer:
                 start_new_session=True,
             )
         self._pid = self._proc.pid
+        atexit.register(self.stop)
         try:
             self._wait_ready(stderr_path)
         except BaseException:
@@ -194,6 +196,7 @@ class DovecotServer:
             self._proc = None
         self._pid = None
         self._port = None
+        atexit.unregister(self.stop)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -310,7 +313,12 @@ class DovecotServer:
     def _identity(self) -> tuple[str, int, str, int]:
         """(user name, uid, group name, gid) that owns mail and runs services."""
         if os.geteuid() == 0:
-            account = pwd.getpwnam("dovecot")
+            try:
+                account = pwd.getpwnam("dovecot")
+            except KeyError:
+                raise RuntimeError(
+                    "running as root needs the 'dovecot' system user (created by dovecot-core)"
+                ) from None
             group = grp.getgrgid(account.pw_gid)
         else:
             account = pwd.getpwuid(os.geteuid())
