@@ -23,9 +23,7 @@ SAMPLES = REPO / "config" / "samples" / "mailbox"
 def require(condition: bool, what: str) -> None:
     """Fail when a real server or data set is missing: tests never pass without the real thing."""
     if not condition:
-        pytest.fail(
-            f"{what} is missing; install it (scripts/test does) — integration tests need the real one"
-        )
+        pytest.fail(f"{what} is missing: integration tests run against the real thing, never without it")
 
 
 @pytest.fixture(autouse=True)
