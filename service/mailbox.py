@@ -23,7 +23,7 @@ from sqlmodel import Session
 from config.settings import PostAction, Security, Settings
 from service import repository
 from service.errors import IntakeError, MailboxError, StorageError
-from service.pipeline import BatchResult, Ingestor, Location, RawMail
+from service.pipeline import BatchResult, Ingestor, Location, Pending, RawMail
 
 log = logging.getLogger("intake.imap")
 Progress = Callable[[int, int], None]  # (done, total)
@@ -149,18 +149,29 @@ class ImapSource:
             last_uid = self._position(uidvalidity)
             self._reconcile_post_action(client, uidvalidity, last_uid)
             uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
-            done = 0
+            done, pending = 0, None
             for batch in _chunks(uids, s.imap_batch_size):
                 if stop is not None and stop.is_set():
                     log.info("stop requested; leaving after the batch in hand")
-                    return
-                mails = self._fetch(client, batch)
+                    break
+                mails = self._fetch(client, batch)  # fetch the next batch while the last one parses
                 location = Location(t.account, t.folder, uidvalidity, last_uid=max(batch))
-                total.add(self.ingestor.ingest_batch(mails, source="imap", location=location))
-                self._post_action(client, [m.uid for m in mails if m.uid is not None])
-                done += len(batch)
+                following = self.ingestor.submit(mails, source="imap", location=location)
+                if pending is not None:
+                    done += self._finish(client, pending, total)
+                    if progress:
+                        progress(done, len(uids))
+                pending = following
+            if pending is not None:
+                done += self._finish(client, pending, total)
                 if progress:
                     progress(done, len(uids))
+
+    def _finish(self, client: IMAPClient, pending: Pending, total: BatchResult) -> int:
+        """Store a parsed batch, then apply the post-action to it; returns how many UIDs it covered."""
+        total.add(self.ingestor.complete(pending))
+        self._post_action(client, [m.uid for m in pending.mails if m.uid is not None])
+        return len(pending.mails)
 
     def _position(self, uidvalidity: int) -> int:
         t = self.target

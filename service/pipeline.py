@@ -1,11 +1,12 @@
 """The product in one screen: raw bytes → archive → parse → store, a batch at a time.
 
-``process_one`` is the per-message work (parsing; triage will join it) and runs in parser processes; it
-never raises, a failure becomes a value. ``Ingestor.ingest_batch`` is the shell around it: archive every
-raw message first, skip what is already stored (same bytes = same message), parse the rest on every core,
-then store messages, attachments, IMAP locations, the mailbox position and the audit trail in **one**
-transaction. A crash before that commit loses nothing (the next pass fetches the batch again and the
-archive write is idempotent); a crash after it repeats nothing (the position moved with the messages).
+``process_one`` is the per-message work: archive the raw bytes, parse (triage will join here), archive
+the attachment bytes. It runs in parser processes, one per core, and never raises: a failure becomes a
+value. The :class:`Ingestor` is the shell around it: ``submit`` skips what is already stored (same bytes =
+same message) and hands the rest to the parsers, so the source can fetch the next batch meanwhile;
+``complete`` stores messages, attachments, IMAP locations, the mailbox position and the audit trail in
+**one** transaction. A crash before that commit loses nothing (the next pass fetches the batch again and
+archive writes are idempotent); a crash after it repeats nothing (the position moved with the messages).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -79,15 +81,46 @@ class BatchResult:
         self.parse_errors += other.parse_errors
 
 
-def process_one(raw: bytes, internaldate: datetime | None = None) -> Processed:
-    """Parse one message. Never raises: any failure is returned with its stage and traceback."""
+def process_one(
+    raw: bytes, internaldate: datetime | None = None, archive_root: str | None = None
+) -> Processed:
+    """Archive (when ``archive_root`` is given) and parse one message. Never raises on bad mail.
+
+    Runs in a parser process: the raw bytes reach the archive first, then attachment bytes; the returned
+    :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back.
+    """
     digest = sha256_hex(raw)
+    archive = Archive(Path(archive_root)) if archive_root else None
+    if archive is not None:
+        archive.put(raw, digest)
     try:
-        return Processed(digest, parsed=parse_message(raw, internaldate=internaldate))
+        parsed = parse_message(raw, internaldate=internaldate)
     except MessageParseError as exc:
         return Processed(digest, error=str(exc))
     except Exception:  # a bug on hostile input must not take the batch down
         return Processed(digest, error=traceback.format_exc(limit=8))
+    for attachment in parsed.attachments:
+        if archive is not None:
+            archive.put(attachment.payload, attachment.sha256)
+        attachment.payload = b""
+    return Processed(digest, parsed=parsed)
+
+
+def _process_chunk(items: list[tuple[bytes, datetime | None]], archive_root: str) -> list[Processed]:
+    return [process_one(raw, when, archive_root) for raw, when in items]
+
+
+@dataclass
+class Pending:
+    """A batch handed to the parser processes and not yet stored."""
+
+    mails: Sequence[RawMail]
+    digests: list[str]
+    todo: dict[str, RawMail]
+    source: str
+    location: Location | None
+    futures: list[Future[list[Processed]]] = field(default_factory=list)
+    done: list[Processed] = field(default_factory=list)
 
 
 def _status(mail: RawMail) -> str | None:
@@ -98,10 +131,6 @@ def _error(item: Processed, mail: RawMail) -> str | None:
     if mail.status_hint:
         return mail.status_hint + (f"; {item.error}" if item.error else "")
     return item.error
-
-
-def _process_star(args: tuple[bytes, datetime | None]) -> Processed:
-    return process_one(*args)
 
 
 class Ingestor:
@@ -125,51 +154,71 @@ class Ingestor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _parse_all(self, todo: Sequence[RawMail]) -> list[Processed]:
-        args = [(m.raw, m.internaldate) for m in todo]
-        if self.workers <= 1 or len(todo) < IN_PROCESS_BELOW:
-            return [process_one(*a) for a in args]
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["parsers.message"])
+            context.set_forkserver_preload(["service.pipeline"])
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        chunk = max(1, len(args) // (self.workers * 4))
-        return list(self._pool.map(_process_star, args, chunksize=chunk))
+        return self._pool
+
+    def submit(self, mails: Sequence[RawMail], *, source: str, location: Location | None = None) -> Pending:
+        """Start a batch: skip what is stored (same bytes), archive and parse the rest on every core.
+
+        Returns at once when parser processes are used, so the caller can fetch the next batch meanwhile.
+        """
+        digests = [sha256_hex(m.raw) for m in mails]
+        try:
+            with Session(self.engine) as session:
+                known = repository.ids_by_sha(session=session, digests=digests)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+        todo: dict[str, RawMail] = {}
+        for mail, digest in zip(mails, digests, strict=True):
+            if digest not in known and digest not in todo:
+                todo[digest] = mail
+        pending = Pending(mails, digests, todo, source, location)
+        items = [(m.raw, m.internaldate) for m in todo.values()]
+        root = str(self.archive.root)
+        if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
+            pending.done = _process_chunk(items, root)
+        else:
+            size = max(1, min(16, len(items) // (self.workers * 2)))
+            pool = self._executor()
+            pending.futures = [
+                pool.submit(_process_chunk, items[i : i + size], root) for i in range(0, len(items), size)
+            ]
+        return pending
 
     def ingest_batch(
         self, mails: Sequence[RawMail], *, source: str, location: Location | None = None
     ) -> BatchResult:
-        """Archive, parse and store ``mails``; commit them with the mailbox position in one transaction."""
-        digests = [self.archive.put(m.raw) for m in mails]  # 1. raw archive first
-        result = BatchResult()
+        """Archive, parse and store ``mails`` now (see :meth:`submit` and :meth:`complete`)."""
+        return self.complete(self.submit(mails, source=source, location=location))
+
+    def complete(self, pending: Pending) -> BatchResult:
+        """Wait for the parsers, then store the batch with the mailbox position in one transaction."""
+        processed = pending.done + [p for f in pending.futures for p in f.result()]
+        mails, digests, todo, location = pending.mails, pending.digests, pending.todo, pending.location
+        result = BatchResult(already_stored=len(mails) - len(todo))
         try:
             with Session(self.engine) as session:
-                known = repository.ids_by_sha(session=session, digests=digests)
-                todo: dict[str, RawMail] = {}
-                for mail, digest in zip(mails, digests, strict=True):
-                    if digest not in known and digest not in todo:
-                        todo[digest] = mail
-                result.already_stored = len(mails) - len(todo)
-
-                processed = self._parse_all(list(todo.values()))  # 2. parse on every core
-                for item in processed:  # 3. attachment bytes into the archive too
-                    for attachment in item.parsed.attachments if item.parsed else ():
-                        self.archive.put(attachment.payload, attachment.sha256)
-
+                known = repository.ids_by_sha(session=session, digests=digests)  # an earlier batch may have
+                fresh = [p for p in processed if p.sha256 not in known]  # stored some while this one parsed
+                result.already_stored += len(processed) - len(fresh)
                 rows = repository.add_messages(  # 4. store, in one transaction with the position
                     session=session,
                     items=[
                         repository.NewMessage(
                             sha256=item.sha256,
                             size=len(todo[item.sha256].raw),
-                            source=source,
+                            source=pending.source,
                             origin=todo[item.sha256].origin,
                             parsed=item.parsed,
                             error=_error(item, todo[item.sha256]),
                             status=_status(todo[item.sha256]),
                             internaldate=todo[item.sha256].internaldate,
                         )
-                        for item in processed
+                        for item in fresh
                     ],
                 )
                 for row in rows:
@@ -204,7 +253,7 @@ class Ingestor:
                 "stored": len(result.stored_ids),
                 "already": result.already_stored,
                 "parse_errors": result.parse_errors,
-                "source": source,
+                "source": pending.source,
             },
         )
         return result

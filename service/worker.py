@@ -47,14 +47,19 @@ def ingest_files(
     """Store every message in ``paths`` (files, Maildirs, mbox files, folders of them)."""
     items = expand(paths) if split_mbox else [p if isinstance(p, Path) else p[0] for p in expand(paths)]
     total = BatchResult()
-    done = 0
+    done, pending = 0, None
     for batch in _batches(iter_items(items), batch_size):
-        total.add(ingestor.ingest_batch(batch, source=source))
-        done += len(batch)
+        following = ingestor.submit(batch, source=source)  # read the next files while the last ones parse
+        if pending is not None:
+            total.add(ingestor.complete(pending))
+            done += len(pending.mails)
+        pending = following
         if progress:
             progress(done, len(items))
         if stop is not None and stop.is_set():
             break
+    if pending is not None:
+        total.add(ingestor.complete(pending))
     return total
 
 
