@@ -47,6 +47,7 @@ _BLOCK = frozenset(
     ]
 )
 _SKIP = frozenset({"script", "style", "head", "title", "noscript", "template", "svg"})
+QUOTE_START, QUOTE_END = "\u2063<blockquote>", "\u2063</blockquote>"
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 
@@ -63,9 +64,11 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK:
             self.parts.append("\n")
         if tag == "blockquote" and not self.skipping:
-            self.parts.append("> ")
+            self.parts.append(f"\n{QUOTE_START}\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote" and not self.skipping:
+            self.parts.append(f"\n{QUOTE_END}\n")
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCK:
@@ -84,5 +87,14 @@ def html_to_text(html: str) -> str:
         parser.close()
     except Exception:  # HTMLParser is lenient; this guards against pathological input only
         pass
-    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).splitlines())
+    lines: list[str] = []
+    depth = 0
+    for raw_line in "".join(parser.parts).splitlines():
+        line = _SPACES.sub(" ", raw_line).strip()
+        if line == QUOTE_START:
+            depth += 1
+        elif line == QUOTE_END:
+            depth = max(0, depth - 1)
+        else:
+            lines.append(("> " * depth + line) if depth and line else line)
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,213 @@
+"""The facts staff need from each submission: who, which speaker, which delegates, which measure, which link.
+
+Pure functions over the sender's own text (and attachment text); every field may be None when the
+message does not say it — staff fill it in, the machine does not guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handlers.countries import find_country_or_org
+
+HONORIFICS = (
+    r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|H\.?E\.?|Ambassador|Mme\.?|Mlle\.?|M\.|Monsieur|Madame|Sr\.?|Sra\.?|"
+    r"Srta\.?|Dra\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
+    r"السيد(?:ة)?|الدكتور(?:ة)?|السفير(?:ة)?|الأستاذ(?:ة)?"
+)
+_HONORIFIC = re.compile(rf"(?<![\w.])(?P<title>{HONORIFICS})(?=\s)\s+", re.UNICODE)
+_ZH_HONORIFIC = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})(?P<title>先生|女士|博士|教授|大使)")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+URL = re.compile(r"https?://[^\s<>\"'»)\]]+", re.IGNORECASE)
+_NAME_STOP = re.compile(
+    r"\s*(?:[,;(<\[|–—:/]|\s-\s|\s{2,}|\t|$|\bemail\b|\be-mail\b|\bcourriel\b|\bcorreo\b)", re.I
+)
+_NAME_WORD = re.compile(r"^[\w'’.\-\u0600-\u06ff]+$")
+
+IN_PERSON = re.compile(
+    r"in person|in-person|on[- ]site|physically|in geneva|présentiel|en personne|sur place|à genève|presencial|"
+    r"en persona|en ginebra|очно|лично|в женеве|حضوري|حضورياً|شخصيا|في جنيف|现场|亲自|赴日内瓦|线下",
+    re.I,
+)
+REMOTE = re.compile(
+    r"remote(?:ly)?|virtual(?:ly)?|online|via zoom|by zoom|on zoom|à distance|en ligne|par zoom|a distancia|"
+    r"en línea|por zoom|дистанционно|удаленно|удалённо|онлайн|по zoom|через zoom|عن بعد|افتراضي|عبر زووم|"
+    r"عبر الإنترنت|线上|远程|在线|视频",
+    re.I,
+)
+PRESENTATION = re.compile(
+    r"presentation|présentation|presentación|ponencia|exposé|exposición|презентаци\w*|доклад\w*|"
+    r"عرض(?:ا)? تقديمي|عرض|演示|报告|展示|slides|diapositivas|диапозитив",
+    re.I,
+)
+STATEMENT = re.compile(
+    r"statement|déclaration|declaración|intervention orale|заявлени\w*|выступлени\w* с заявлением|بيان|كلمة|"
+    r"声明|致辞|发言稿",
+    re.I,
+)
+TOPIC = re.compile(
+    r"(?:entitled|titled|on the (?:topic|theme|subject) of|on the topic|topic:|title:|theme:|subject:|"
+    r"intitulée?|sur le thème|sur le sujet|thème\s*:|titre\s*:|titulad[oa]|sobre el tema|tema\s*:|título\s*:|"
+    r"на тему|тема\s*:|под названием|بعنوان|حول موضوع|الموضوع\s*:|题为|题目为|主题为|主题是|题目：|主题：|标题：)"
+    r"\s*[«\"“„'‘「『]?(?P<topic>[^»\"”'’」』\n]{4,160})",
+    re.I,
+)
+QUOTED_TITLE = re.compile(r"[«“\"「『](?P<topic>[^»”\"」』\n]{6,160})[»”\"」』]")
+
+MEASURES = (
+    (
+        "examination_procedure",
+        re.compile(
+            r"examination (?:guidelines|procedures?|practice|manual)|procédures? d'examen|directives d'examen|"
+            r"procedimientos? de examen|directrices de examen|экспертиз\w*|إجراءات الفحص|أدلة الفحص|فحص|审查",
+            re.I,
+        ),
+    ),
+    (
+        "strategy",
+        re.compile(r"strateg(?:y|ies|ic plan)|stratégie|estrategia|стратеги\w*|استراتيجي\w*|战略|策略", re.I),
+    ),
+    (
+        "regulation",
+        re.compile(
+            r"regulation|décret|règlement|reglamento|decreto|постановлени\w*|регламент\w*|لائحة|نظام|条例|规定|办法",
+            re.I,
+        ),
+    ),
+    (
+        "guideline",
+        re.compile(
+            r"guideline|guidance|lignes directrices|directives|directrices|lineamientos|guía|руководств\w*|"
+            r"рекомендаци\w*|методическ\w*|مبادئ توجيهية|إرشادات|دليل|指南|指引",
+            re.I,
+        ),
+    ),
+    ("law", re.compile(r"\blaw\b|\bact\b|\bloi\b|\bley\b|закон\w*|قانون|法律|法\b", re.I)),
+)
+
+
+def _clean_name(text: str) -> str | None:
+    cut = _NAME_STOP.search(text)
+    name = text[: cut.start()] if cut else text
+    words = name.split()
+    kept: list[str] = []
+    for word in words[:5]:
+        if not _NAME_WORD.match(word):
+            break
+        kept.append(word)
+    name = " ".join(kept).strip(" .,-")
+    return name if len(name) >= 2 else None
+
+
+def _person_near(line: str) -> tuple[str | None, str | None]:
+    """(title, name) of the first honorific + name on ``line``."""
+    zh = _ZH_HONORIFIC.search(line)
+    found = _HONORIFIC.search(line)
+    if found and (not zh or found.start() <= zh.start()):
+        return found.group("title"), _clean_name(line[found.end() :])
+    if zh:
+        return zh.group("title"), zh.group("name")
+    return None, None
+
+
+def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
+    """Delegates listed with an e-mail address: ``{name, title, email}``, in order, each once."""
+    delegates: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    lines = [line.strip() for line in text.splitlines()]
+    for i, line in enumerate(lines):
+        for match in EMAIL.finditer(line):
+            email = match.group(0).strip(".").lower()
+            if email in seen or email == sender.lower() or email.endswith("@wipo.int"):
+                continue
+            before = line[: match.start()]
+            title, name = _person_near(before)
+            if name is None:  # the name may be on the line(s) above the address
+                for back in range(1, 4):
+                    if i - back < 0 or EMAIL.search(lines[i - back]):
+                        break
+                    title, name = _person_near(lines[i - back])
+                    if name:
+                        break
+            if name is None:
+                continue
+            seen.add(email)
+            delegates.append({"name": name, "title": title, "email": email})
+    return delegates
+
+
+def extract_attendance(text: str) -> str | None:
+    """``in_person`` | ``remote`` | ``mixed`` | None, from what the message says."""
+    person, remote = bool(IN_PERSON.search(text)), bool(REMOTE.search(text))
+    if person and remote:
+        return "mixed"
+    return "in_person" if person else "remote" if remote else None
+
+
+def extract_format(text: str) -> str | None:
+    """``presentation`` | ``statement`` | None."""
+    presentation, statement = PRESENTATION.search(text), STATEMENT.search(text)
+    if presentation and statement:
+        return "presentation" if presentation.start() < statement.start() else "statement"
+    return "presentation" if presentation else "statement" if statement else None
+
+
+def extract_topic(text: str) -> str | None:
+    """The title of a talk, when the message gives one."""
+    found = TOPIC.search(text) or QUOTED_TITLE.search(text)
+    if not found:
+        return None
+    return found.group("topic").strip(" .,:;«»\"“”'") or None
+
+
+def extract_speaker(text: str, sender_name: str) -> str | None:
+    """The named speaker, else the sender when the request is in the first person."""
+    for line in text.splitlines():
+        title, name = _person_near(line)
+        if name:
+            return name
+    return sender_name or None
+
+
+def extract_url(text: str) -> str | None:
+    """The first link that is not WIPO's own."""
+    for match in URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)")
+        if "wipo.int" not in url.lower():
+            return url
+    return None
+
+
+def extract_measure(text: str) -> str:
+    """The kind of measure announced; ``other`` when none is named."""
+    best: tuple[int, str] | None = None
+    for kind, pattern in MEASURES:
+        found = pattern.search(text)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), kind)
+    return best[1] if best else "other"
+
+
+def extract_fields(
+    category: str, text: str, *, sender_name: str = "", sender_address: str = ""
+) -> dict[str, Any]:
+    """The contract fields of ``category`` (empty for categories without fields)."""
+    if category not in ("speaker_request", "nomination", "clearinghouse_update"):
+        return {}
+    domain = sender_address.rpartition("@")[2]
+    country, _ = find_country_or_org(text, sender_domain=domain)
+    if category == "speaker_request":
+        return {
+            "country_or_org": country,
+            "speaker_name": extract_speaker(text, sender_name),
+            "format": extract_format(text),
+            "topic": extract_topic(text),
+        }
+    if category == "nomination":
+        return {
+            "country_or_org": country,
+            "delegates": extract_delegates(text, sender_address),
+            "attendance": extract_attendance(text),
+        }
+    return {"country_or_org": country, "measure_type": extract_measure(text), "url": extract_url(text)}

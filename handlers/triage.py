@@ -1,0 +1,227 @@
+"""``triage``: a parsed message → category, language, fields, event, deadline, and why. Pure: no I/O, no clock.
+
+The order is readable here in one place: the sender's own text first (quotes, forwards and signatures
+removed), noise by structure (bounce, automatic reply, bulk and spam), then the submission categories by
+the weighted phrases of the sender's own words (attachment text when the body only points at an
+attachment), then the event, the deadline and the fields. Every step adds the signals it used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from handlers.events import SUBMISSIONS, Event, deadline_status, match_event
+from handlers.fields import extract_delegates, extract_fields, extract_url
+from handlers.language import detect_language
+from handlers.noise import classify_noise
+from handlers.phrases import PHRASES, THIS_EVENT, Phrase, simplify
+from handlers.text import split_own_text
+from parsers.model import ParsedMessage
+
+NEEDS_TRIAGE_BELOW = 0.6
+ACKNOWLEDGED = (*SUBMISSIONS, "question")
+RULES_VERSION = 1
+
+
+class Triage(BaseModel):
+    """The machine's decision about one message, with its reasons."""
+
+    category: str
+    confidence: float
+    needs_triage: bool
+    language: str
+    event: str | None = None
+    deadline_status: str = "not_applicable"
+    acknowledge: bool = False
+    fields: dict[str, Any] = Field(default_factory=dict)
+    signals: list[str] = Field(default_factory=list)
+    rules_version: int = RULES_VERSION
+
+
+def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]], dict[str, list[Phrase]]]:
+    """Sum of weights of the distinct phrases found, per category; which words; which phrases."""
+    scores: dict[str, float] = defaultdict(float)
+    hits: dict[str, list[str]] = defaultdict(list)
+    matched: dict[str, list[Phrase]] = defaultdict(list)
+    text = simplify(text)
+    for phrase in PHRASES:
+        found = phrase.pattern.search(text)
+        if found:
+            scores[phrase.category] += phrase.weight
+            hits[phrase.category].append(found.group(0).strip()[:40])
+            matched[phrase.category].append(phrase)
+    return dict(scores), dict(hits), dict(matched)
+
+
+QUESTION = re.compile(r"[^.!?。！？؟\n]{12,}[?？؟]|¿[^?]{10,}\?")
+SUBMITTING = re.compile(
+    r"please find|attached|enclosed|herewith|we (?:are pleased to |wish to |would like to )?(?:share|send|submit|"
+    r"transmit|forward|inform)|has (?:recently )?(?:adopted|enacted|published|issued|approved|launched)|"
+    r"ci-joint|veuillez trouver|transmet|a (?:récemment )?(?:adopté|publié|approuvé|lancé)|adjunto|remit\w+|"
+    r"ha (?:aprobado|adoptado|publicado|promulgado)|направля\w+|препровожда\w+|прилага\w+|принят\w*|утвержд\w*|"
+    r"نرفق|مرفق|طيه|تحيل|اعتمد\w*|أصدر\w*|صدر|随函|附上|附件|特此|报送|提交|发布了|颁布|出台",
+    re.I,
+)
+INTENT = 3.0  # phrases of this weight state the request itself, not just its topic
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Facts beyond wording: listed delegates, a link to a measure, a first-person request, questions."""
+
+    delegates: int
+    link: bool
+    intent: dict[str, bool]
+    questions: int
+    submitting: bool
+
+
+def _in_question(text: str, start: int) -> bool:
+    """Whether the sentence around ``start`` is a question (ends with ? or opens with ¿)."""
+    ends = [text.find(mark, start) for mark in ".!?。！？؟\n"]
+    end = min((e for e in ends if e != -1), default=len(text))
+    begin = max(text.rfind(mark, 0, start) for mark in ".!。！\n?？")
+    return text[end : end + 1] in ("?", "？", "؟") or "¿" in text[begin + 1 : start]
+
+
+def _asserts(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` occurs at least once outside a question."""
+    return any(not _in_question(text, m.start()) for m in pattern.finditer(text))
+
+
+def _states(text: str, phrases: list[Phrase]) -> bool:
+    """Whether one of the request phrases (weight ≥ INTENT) is stated, not asked."""
+    return any(phrase.weight >= INTENT and _asserts(text, phrase.pattern) for phrase in phrases)
+
+
+def _choose(
+    scores: dict[str, float], evidence: Evidence, about_this_event: bool
+) -> tuple[str, float, list[str]]:
+    submissions = {c: scores.get(c, 0.0) for c in SUBMISSIONS}
+    submissions["nomination"] += 3.0 if evidence.delegates else 0.0
+    submissions["clearinghouse_update"] += (
+        1.5 if evidence.link and submissions["clearinghouse_update"] else 0.0
+    )
+    best = max(submissions, key=lambda c: submissions[c])
+    top = submissions[best]
+    question, other = scores.get("question", 0.0), scores.get("other", 0.0)
+    meeting = scores.get("other_meeting", 0.0)
+    hard = {
+        "nomination": evidence.delegates > 0,
+        "clearinghouse_update": evidence.link or evidence.submitting,
+        "speaker_request": evidence.intent["speaker_request"],
+    }
+    reasons = [
+        f"evidence: {evidence.delegates} delegate(s), link={evidence.link}, questions={evidence.questions}"
+    ]
+    if scores.get("not_for_us") and not evidence.delegates:
+        return "other", round(min(0.95, 0.7 + scores["not_for_us"] / 20), 3), [*reasons, "not for this event"]
+    if meeting and not about_this_event:
+        return "other", round(min(0.95, 0.7 + meeting / 20), 3), [*reasons, "about another meeting"]
+    if scores.get("misdirected") and not about_this_event and not hard[best]:
+        return (
+            "other",
+            round(min(0.9, 0.6 + scores["misdirected"] / 10), 3),
+            [*reasons, "meant for another service"],
+        )
+    if other >= 3.0 and not hard[best]:
+        return "other", round(min(0.95, 0.6 + other / 12), 3), reasons
+    if evidence.questions and not hard[best] and question >= 1.5:
+        return "question", round(min(0.95, 0.6 + question / 12), 3), [*reasons, "asks without submitting"]
+    if top >= 2.5:
+        ranked = sorted(submissions.values(), reverse=True)
+        margin = (ranked[0] - ranked[1]) / ranked[0]
+        confidence = 0.45 + 0.35 * margin + min(top, 9) / 45 + (0.1 if hard[best] else 0.0)
+        return best, round(min(0.98, confidence), 3), reasons
+    if question >= 1.5:
+        return "question", round(min(0.95, 0.55 + question / 12), 3), reasons
+    if top > 0:
+        return best, 0.4, [*reasons, "weak submission wording"]
+    if other > 0:
+        return "other", 0.5, reasons
+    return "other", 0.3, [*reasons, "no recognisable request"]
+
+
+def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = "") -> Triage:
+    """Classify one message, pull out its fields and check its deadline."""
+    parts = split_own_text(parsed.text)
+    own = parts.own
+    signals: list[str] = []
+    if parts.quoted:
+        signals.append(f"text: {len(own)} own characters, quoted/forwarded text ignored")
+    language, _ = detect_language(own or parsed.subject or parts.quoted)
+    signals.append(f"language: {language}")
+
+    noise = classify_noise(parsed, own)
+    if noise is not None:
+        return Triage(
+            category=noise.category,
+            confidence=noise.confidence,
+            needs_triage=False,
+            language=language,
+            signals=signals + noise.signals,
+        )
+
+    content = own
+    if parts.forwarded and len(own) < 400:
+        content = f"{own}\n{parts.quoted}"
+        signals.append("text: forwarded content read (little own text)")
+    scores, hits, intents = score_categories(content)
+    subject_scores, subject_hits, _ = score_categories(parsed.subject)
+    if subject_scores.get("other_meeting") and not scores.get(
+        "other_meeting"
+    ):  # another meeting in the subject
+        scores["other_meeting"] = subject_scores["other_meeting"]
+        hits["other_meeting"] = [f"subject: {h}" for h in subject_hits["other_meeting"]]
+    if attachment_text and max((scores.get(c, 0.0) for c in SUBMISSIONS), default=0.0) < 2.5:
+        extra, extra_hits, extra_intents = score_categories(attachment_text)
+        for category, phrases in extra_intents.items():
+            intents.setdefault(category, []).extend(phrases)
+        for category, value in extra.items():
+            scores[category] = scores.get(category, 0.0) + 0.8 * value
+            hits.setdefault(category, []).extend(f"attachment: {h}" for h in extra_hits[category])
+        content = f"{content}\n{attachment_text}"
+        signals.append("text: attachment text read")
+    about_this_event = bool(THIS_EVENT.search(simplify(f"{parsed.subject}\n{content}")))
+    sender = parsed.sender
+    evidence = Evidence(
+        delegates=len(extract_delegates(content, sender.address if sender else "")),
+        link=extract_url(content) is not None,
+        intent={c: _states(content, intents.get(c, [])) for c in SUBMISSIONS},
+        questions=len(QUESTION.findall(own)),
+        submitting=_asserts(content, SUBMITTING),
+    )
+    category, confidence, reasons = _choose(scores, evidence, about_this_event)
+    for name in sorted(scores, key=lambda c: -scores[c]):
+        signals.append(f"phrases {name} {scores[name]:.1f}: " + "; ".join(hits.get(name, [])[:4]))
+    signals.extend(reasons)
+
+    event, event_signals = match_event(f"{parsed.subject}\n{content}", parsed.received_at, events)
+    signals.extend(event_signals)
+    status = (
+        deadline_status(category, parsed.received_at, event) if category in SUBMISSIONS else "not_applicable"
+    )
+    if status != "not_applicable":
+        signals.append(f"deadline: {status} (arrived {parsed.received_at:%Y-%m-%d %H:%M} UTC)")
+    fields = extract_fields(
+        category,
+        content,
+        sender_name=sender.name if sender else "",
+        sender_address=sender.address if sender else "",
+    )
+    return Triage(
+        category=category,
+        confidence=confidence,
+        needs_triage=confidence < NEEDS_TRIAGE_BELOW,
+        language=language,
+        event=event.id if event else None,
+        deadline_status=status,
+        acknowledge=category in ACKNOWLEDGED,
+        fields=fields,
+        signals=signals,
+    )
