@@ -100,14 +100,32 @@ def _clean_name(text: str) -> str | None:
     return name if len(name) >= 2 else None
 
 
-def _person_near(line: str) -> tuple[str | None, str | None]:
-    """(title, name) of the first honorific + name on ``line``."""
+_BULLET = re.compile(r"^\s*(?:[-•*·–—]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\))\s*")
+_BARE_NAME = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,4}|(?:[A-ZÀ-ÖØ-Þ\u0410-\u042f][\w'’.\-]+\s+){1,3}[A-ZÀ-ÖØ-Þ\u0410-\u042f][\w'’\-]+)"
+    r"\s*(?:[,，;；(（:：–—|]|\s-\s)"
+)
+
+
+_LABEL_WORD = re.compile(
+    r"^(?:联系人|联络人|聯絡人|电话|電話|邮箱|郵箱|电邮|電郵|地址|传真|contact|tel|phone|e-?mail|fax|address|courriel|"
+    r"correo|teléfono|téléphone|контакт|телефон|почта|адрес|الهاتف|البريد|للتواصل)\b",
+    re.I,
+)
+
+
+def _person_near(line: str, *, bare: bool = False) -> tuple[str | None, str | None]:
+    """(title, name) of the first honorific + name on ``line``; with ``bare``, a name opening a list line."""
     zh = _ZH_HONORIFIC.search(line)
     found = _HONORIFIC.search(line)
     if found and (not zh or found.start() <= zh.start()):
         return found.group("title"), _clean_name(line[found.end() :])
     if zh:
         return zh.group("title"), zh.group("name")
+    if bare:
+        plain = _BARE_NAME.match(_BULLET.sub("", line))
+        if plain and not _LABEL_WORD.match(plain.group("name")):
+            return None, plain.group("name").strip()
     return None, None
 
 
@@ -122,12 +140,13 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
             if email in seen or email == sender.lower() or email.endswith("@wipo.int"):
                 continue
             before = line[: match.start()]
-            title, name = _person_near(before)
-            if name is None:  # the name may be on the line(s) above the address
-                for back in range(1, 4):
-                    if i - back < 0 or EMAIL.search(lines[i - back]):
+            title, name = _person_near(before, bare=True)
+            if name is None:  # the name may be a few lines above the address (tables, one field a line)
+                above = [j for j in range(i - 1, max(-1, i - 9), -1) if lines[j]][:4]
+                for j in above:
+                    if EMAIL.search(lines[j]):
                         break
-                    title, name = _person_near(lines[i - back])
+                    title, name = _person_near(lines[j])
                     if name:
                         break
             if name is None:

@@ -24,7 +24,7 @@ _RAW: dict[str, list[tuple[float, str]]] = {
     "speaker_request": [
         (
             3.0,
-            r"request(?:s|ing)? (?:to|for the floor to) (?:speak|take the floor|present|make a (?:presentation|statement))",
+            r"request(?:s|ing)? the floor|request(?:s|ing)? (?:to|for the floor to) (?:speak|take the floor|present|make a (?:presentation|statement))",
         ),
         (
             2.5,
@@ -90,7 +90,7 @@ _RAW: dict[str, list[tuple[float, str]]] = {
         (2.0, r"جلسة تبادل المعلومات|تبادل المعلومات|متحدث|أخذ الكلمة|المتحدثين"),
         (
             3.0,
-            r"申请.{0,30}(?:发言|演示|报告|展示)|(?:演示|发言|报告)人为|申请发言|请求发言|发言申请|希望(?:在.{0,20})?发言|拟(?:在.{0,20})?发言|作(?:一个|简短)?(?:发言|报告|陈述|主旨演讲)",
+            r"申请.{0,30}(?:发言|演示|报告|展示|简报)|希望.{0,40}作(?:一次|一个)?(?:简报|报告|发言|演示)|主讲|拟在.{0,40}发言|(?:演示|发言|报告)人为|申请发言|请求发言|发言申请|希望(?:在.{0,20})?发言|拟(?:在.{0,20})?发言|作(?:一个|简短)?(?:发言|报告|陈述|主旨演讲)",
         ),
         (2.5, r"(?:作|做)(?:一次)?(?:主题)?(?:演示|介绍|展示)|演讲|发言(?:人|者)|发言内容|发言题目"),
         (
@@ -245,7 +245,7 @@ _RAW: dict[str, list[tuple[float, str]]] = {
             2.0,
             r"请问|是否|能否|可否|如何|何时|哪里|怎样|怎么|吗[？?]|咨询|烦请告知|请告知|请确认|想了解|询问",
         ),
-        (1.5, r"\?|？"),
+        (1.5, r"\?|？|\bwhether\b|indicarnos si|saber si|savoir si|nous indiquer si|\bли\b|是否|\bهل\b"),
     ],
     "other": [
         (
@@ -265,16 +265,19 @@ _RAW: dict[str, list[tuple[float, str]]] = {
         ),
         (
             3.0,
-            r"(?:we are|i am) (?:pleased|delighted|honou?red) to invite|invite you to|invite a representative|"
-            r"nous avons le plaisir de vous inviter|vous inviter à|inviter un représentant|nos complace invitar|"
-            r"invitarle|tiene el gusto de invitar|invitar a un representante|приглашаем вас|имеем честь пригласить|"
-            r"пригласить представител\w*|يسرنا دعوتكم|ندعوكم|دعوة (?:لحضور|للمشاركة)|诚邀|诚挚邀请|邀请您|邀请函|"
-            r"邀请贵",
-        ),
-        (
-            3.0,
             r"unsubscribe|remove me from|stop sending|désabonner|désinscri|darme de baja|dar de baja|"
             r"отписа\w+|исключите меня|إلغاء الاشتراك|退订|取消订阅",
+        ),
+    ],
+    "invitation": [
+        (
+            3.0,
+            r"(?:we are|i am) (?:pleased|delighted|honou?red) to invite|invite you to|invite a representative|"
+            r"nous avons le plaisir de vous inviter|vous inviter à|inviter un représentant|nos complace invitar|"
+            r"invitarle|tiene el gusto de invitar|invitar a un representante|приглашаем вас|приглаша\w+ (?:вас|представител\w*)|"
+              r"vous inviter\b|имеем честь пригласить|"
+            r"пригласить представител\w*|يسرنا دعوتكم|ندعوكم|دعوة (?:لحضور|للمشاركة)|诚邀|诚挚邀请|邀请您|邀请函|"
+            r"邀请贵",
         ),
     ],
     "misdirected": [

@@ -58,7 +58,11 @@ def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]],
     return dict(scores), dict(hits), dict(matched)
 
 
-QUESTION = re.compile(r"[^.!?。！？؟\n]{12,}[?？؟]|¿[^?]{10,}\?")
+QUESTION = re.compile(
+    r"[^.!?。！？؟\n]{12,}[?？؟]|¿[^?]{10,}\?|\bwhether\b|indicarnos si|saber si|savoir si|nous indiquer si|"
+    r"[^.!?\n]{4,}\bли\b|是否|\bهل\b",
+    re.IGNORECASE,
+)
 SUBMITTING = re.compile(
     r"please find|attached|enclosed|herewith|we (?:are pleased to |wish to |would like to )?(?:share|send|submit|"
     r"transmit|forward|inform)|has (?:recently )?(?:adopted|enacted|published|issued|approved|launched)|"
@@ -81,8 +85,15 @@ class Evidence:
     submitting: bool
 
 
+_LINE_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
+
+
 def _in_question(text: str, start: int) -> bool:
-    """Whether the sentence around ``start`` is a question (ends with ? or opens with ¿)."""
+    """Whether the sentence around ``start`` is a question (ends with ? or opens with ¿).
+
+    Mail wraps lines inside sentences, so only a blank line ends a sentence that has no punctuation.
+    """
+    text = _LINE_WRAP.sub(" ", text)
     ends = [text.find(mark, start) for mark in ".!?。！？؟\n"]
     end = min((e for e in ends if e != -1), default=len(text))
     begin = max(text.rfind(mark, 0, start) for mark in ".!。！\n?？")
@@ -121,6 +132,8 @@ def _choose(
     ]
     if scores.get("not_for_us") and not evidence.delegates:
         return "other", round(min(0.95, 0.7 + scores["not_for_us"] / 20), 3), [*reasons, "not for this event"]
+    if scores.get("invitation") and not evidence.delegates and not evidence.intent["speaker_request"]:
+        return "other", 0.8, [*reasons, "an invitation to another event"]
     if meeting and not about_this_event:
         return "other", round(min(0.95, 0.7 + meeting / 20), 3), [*reasons, "about another meeting"]
     if scores.get("misdirected") and not about_this_event and not hard[best]:
@@ -131,7 +144,8 @@ def _choose(
         )
     if other >= 3.0 and not hard[best]:
         return "other", round(min(0.95, 0.6 + other / 12), 3), reasons
-    if evidence.questions and not hard[best] and question >= 1.5:
+    asking = evidence.questions >= 2 and not evidence.delegates and not evidence.link
+    if evidence.questions and (asking or not hard[best]) and question >= 1.5:
         return "question", round(min(0.95, 0.6 + question / 12), 3), [*reasons, "asks without submitting"]
     if top >= 2.5:
         ranked = sorted(submissions.values(), reverse=True)
@@ -187,14 +201,15 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
             hits.setdefault(category, []).extend(f"attachment: {h}" for h in extra_hits[category])
         content = f"{content}\n{attachment_text}"
         signals.append("text: attachment text read")
+    simple = simplify(content)
     about_this_event = bool(THIS_EVENT.search(simplify(f"{parsed.subject}\n{content}")))
     sender = parsed.sender
     evidence = Evidence(
         delegates=len(extract_delegates(content, sender.address if sender else "")),
         link=extract_url(content) is not None,
-        intent={c: _states(content, intents.get(c, [])) for c in SUBMISSIONS},
-        questions=len(QUESTION.findall(own)),
-        submitting=_asserts(content, SUBMITTING),
+        intent={c: _states(simple, intents.get(c, [])) for c in SUBMISSIONS},
+        questions=len(QUESTION.findall(simplify(own))),
+        submitting=_asserts(simple, SUBMITTING),
     )
     category, confidence, reasons = _choose(scores, evidence, about_this_event)
     for name in sorted(scores, key=lambda c: -scores[c]):
