@@ -18,7 +18,7 @@ HONORIFICS = (
 )
 _HONORIFIC = re.compile(rf"(?<![\w.])(?P<title>{HONORIFICS})(?=\s)\s+", re.UNICODE)
 _ZH_HONORIFIC = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})(?P<title>先生|女士|博士|教授|大使)")
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")  # bounded: linear
 URL = re.compile(r"https?://[^\s<>\"'»)\]]+", re.IGNORECASE)
 _NAME_STOP = re.compile(
     r"\s*(?:[,;(<\[|–—:/]|\s-\s|\s{2,}|\t|$|\bemail\b|\be-mail\b|\bcourriel\b|\bcorreo\b)", re.I
@@ -135,6 +135,8 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
     seen: set[str] = set()
     lines = [line.strip() for line in text.splitlines()]
     for i, line in enumerate(lines):
+        if "@" not in line:
+            continue
         for match in EMAIL.finditer(line):
             email = match.group(0).strip(".").lower()
             if email in seen or email == sender.lower() or email.endswith("@wipo.int"):

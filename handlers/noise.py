@@ -37,25 +37,28 @@ def _base_domain(domain: str) -> str:
     return ".".join(parts[-2:]) if len(parts) >= 2 else domain
 
 
+def _lower_compile(*parts: str) -> re.Pattern[str]:
+    """A pattern matched against lower-cased text (much faster than IGNORECASE on Unicode)."""
+    return re.compile("".join(parts).lower())
+
+
 DAEMON_SENDER = re.compile(
     r"^(?:mailer-daemon|postmaster|mail-daemon|mailer|bounces?|mdaemon)(?:[+.-].*)?@", re.I
 )
-BOUNCE_SUBJECT = re.compile(
+BOUNCE_SUBJECT = _lower_compile(
     r"undeliver|undelivered mail|delivery status notification|delivery (?:has )?fail|mail delivery (?:failed|"
     r"subsystem|system)|returned mail|failure notice|delivery report|non remis|non distribu|impossible de "
     r"remettre|no se puede entregar|no entregado|error de entrega|недоставлен|не доставлен|отчет о доставке|"
     r"لم يتم التسليم|فشل التسليم|تعذر تسليم|退信|无法投递|未能送达|投递失败|系统退信|delivery delayed|"
     r"delayed mail|\(delay\)|warning: message .* delayed|remise différée|retraso en la entrega|задержка доставки",
-    re.I,
 )
-DSN_BODY = re.compile(
+DSN_BODY = _lower_compile(
     r"final-recipient:|diagnostic-code:|status: [45]\.\d+\.\d+|action: (?:failed|delayed)|"
     r"\b(?:550|551|552|553|554|450|451|452)[ -][45]\.\d\.\d|could not be delivered|couldn't be delivered|"
     r"delivery to the following recipients? failed|this is the mail system at host|"
     r"message could not be delivered|permanent error|user unknown|mailbox unavailable|no such user|"
     r"n'a pas pu être remis|no se pudo entregar|не может быть доставлено|не удалось доставить|"
     r"تعذر توصيل|لم يتم توصيل|无法送达|无法投递|退回",
-    re.I,
 )
 
 
@@ -73,9 +76,12 @@ def check_bounce(parsed: ParsedMessage, own: str) -> Verdict | None:
     if _header(parsed, "return-path") in ("<>", ""):
         if "return-path" in parsed.headers:
             signals.append("header: Return-Path <>")
-    if BOUNCE_SUBJECT.search(parsed.subject):
-        signals.append(f"subject: {BOUNCE_SUBJECT.search(parsed.subject).group(0)!r}")  # type: ignore[union-attr]
-    body_hit = DSN_BODY.search(own[:5000]) or DSN_BODY.search("\n".join(parsed.forwarded)[:3000])
+    subject = parsed.subject.lower()
+    if BOUNCE_SUBJECT.search(subject):
+        signals.append(f"subject: {BOUNCE_SUBJECT.search(subject).group(0)!r}")  # type: ignore[union-attr]
+    body_hit = DSN_BODY.search(own[:5000].lower()) or DSN_BODY.search(
+        "\n".join(parsed.forwarded)[:3000].lower()
+    )
     if body_hit:
         signals.append(f"body: DSN wording {body_hit.group(0)!r}")
     if "x-failed-recipients" in parsed.headers:
@@ -91,15 +97,14 @@ def check_bounce(parsed: ParsedMessage, own: str) -> Verdict | None:
     return Verdict("bounce", 0.99 if structural else 0.9, signals)
 
 
-AUTO_SUBJECT = re.compile(
+AUTO_SUBJECT = _lower_compile(
     r"^\s*(?:automatic reply|auto(?:matic)?[ -]?reply|autoreply|auto[ -]?response|out of (?:the )?office|"
     r"ooo\b|absent|absence|réponse automatique|reponse automatique|respuesta automática|respuesta automatica|"
     r"fuera de (?:la )?oficina|автоответ|автоматический ответ|нет на месте|رد تلقائي|رد آلي|الرد التلقائي|"
     r"خارج المكتب|自动回复|自動回覆|自动答复|自動回复|不在办公室|休假|read:|lu\s?:|leído:|leido:|прочитано:|"
     r"已读:|已讀:|تمت القراءة|read receipt|accusé de lecture|confirmación de lectura|уведомление о прочтении)",
-    re.I,
 )
-AUTO_BODY = re.compile(
+AUTO_BODY = _lower_compile(
     r"i (?:am|will be) (?:currently )?(?:out of (?:the )?office|away|on (?:annual |sick )?leave|travell?ing)|"
     r"i am away from|(?:je suis|je serai) (?:actuellement )?(?:absent|en congé|en déplacement)|"
     r"(?:estoy|estaré|estare) (?:fuera|ausente|de vacaciones)|(?:я )?(?:нахожусь|буду) (?:в отпуске|в командировке|"
@@ -114,7 +119,6 @@ AUTO_BODY = re.compile(
     r"(?:my )?e-?mail|back in the office|return(?:ing)? to the office|je serai de retour|de retour le|"
     r"accès limité à (?:ma|mes) messagerie|regresaré|estaré de vuelta|acceso limitado al correo|вернусь|"
     r"нахожусь в отпуске|سأعود|سأكون في إجازة|休假|其间不(?:查看|处理)邮件|恢复办公|返回办公室",
-    re.I,
 )
 
 
@@ -129,9 +133,10 @@ def check_auto_reply(parsed: ParsedMessage, own: str) -> Verdict | None:
             signals.append(f"header: {name}")
     if "report-type=disposition-notification" in parsed.content_type.lower():
         signals.append("structure: read receipt (disposition-notification)")
-    if AUTO_SUBJECT.search(parsed.subject):
-        signals.append(f"subject: {AUTO_SUBJECT.search(parsed.subject).group(0).strip()!r}")  # type: ignore[union-attr]
-    body_hit = AUTO_BODY.search(own[:3000])
+    subject = parsed.subject.lower()
+    if AUTO_SUBJECT.search(subject):
+        signals.append(f"subject: {AUTO_SUBJECT.search(subject).group(0).strip()!r}")  # type: ignore[union-attr]
+    body_hit = AUTO_BODY.search(own[:3000].lower())
     if body_hit:
         signals.append(f"body: {body_hit.group(0)!r}")
     if not signals:
@@ -145,16 +150,15 @@ def check_auto_reply(parsed: ParsedMessage, own: str) -> Verdict | None:
 
 
 PRECEDENCE_BULK = re.compile(r"^(?:bulk|list|junk)$", re.I)
-SCAM = re.compile(
+SCAM = _lower_compile(
     r"lottery|you have won|beneficiary|inheritance|next of kin|compensation payment|processing fee|"
     r"strict confidence|verify your (?:account|password|mailbox)|(?:mailbox|storage) quota|mot de passe (?:de "
     r"votre compte )?expire|succession|héritier|frais de dossier|coordonnées bancaires|premio|sorteo|ganador|"
     r"datos bancarios|выигрыш|наследств\w*|中奖|صندوق البريد ممتلئ|"
     r"(?:USD|EUR|CHF|US\$|€)\s?\d{1,3}(?:[ ,.]\d{3}){2,}|\d{1,3}(?:[ ,.]\d{3}){2,}(?:[.,]\d{2})?\s?(?:EUR|USD|€|euros?|"
     r"dollars)",
-    re.I,
 )
-LURE = re.compile(
+LURE = _lower_compile(
     r"verify your (?:account|password|mailbox|identity)|(?:mailbox|storage) (?:quota|is full)|password (?:will )?"
     r"expire|confirm your (?:password|credentials|account)|account (?:will be )?(?:suspended|deactivated|closed)|"
     r"unusual sign-in|click (?:here|below) to (?:verify|restore|keep|update|validate)|invoice (?:attached|overdue)|"
@@ -172,7 +176,6 @@ LURE = re.compile(
     r"coordonnées bancaires|datos bancarios|банковски\w+ реквизит\w*|strict confidence|"
     r"(?:USD|EUR|CHF|US\$|€)\s?\d{1,3}(?:[ ,.]\d{3}){2,}|\d{1,3}(?:[ ,.]\d{3}){2,}(?:[.,]\d{2})?\s?(?:EUR|USD|€|euros?|"
     r"dollars)",
-    re.I,
 )
 _LINK = re.compile(r"https?://", re.I)
 
@@ -208,15 +211,16 @@ def check_bulk_or_spam(parsed: ParsedMessage, own: str) -> Verdict | None:
         signals.append(f"reply-to elsewhere: {', '.join(sorted(reply_domains))}")
     if "x-spam-flag" in parsed.headers and _header(parsed, "x-spam-flag").lower().startswith("yes"):
         signals.append("header: X-Spam-Flag: YES")
-    text = own or parsed.text
-    lure = LURE.search(text[:6000]) or LURE.search(parsed.subject)
+    text = (own or parsed.text)[:6000].lower()
+    subject = parsed.subject.lower()
+    lure = LURE.search(text) or LURE.search(subject)
     if lure:
         signals.append(f"lure: {lure.group(0)!r}")
     links = len(_LINK.findall(parsed.html or "")) or len(_LINK.findall(text))
     words = max(1, len(text.split()))
     if links >= 5 and links * 25 > words:
         signals.append(f"link-heavy: {links} links for {words} words")
-    scam = SCAM.search(text[:6000]) or SCAM.search(parsed.subject)
+    scam = SCAM.search(text) or SCAM.search(subject)
     if scam:
         signals.append(f"scam: {scam.group(0)!r}")
     score = (3.0 if scam else 2.0 if lure else 0.0) + len(failures) * 0.75

@@ -24,6 +24,8 @@ from handlers.text import split_own_text
 from parsers.model import ParsedMessage
 
 NEEDS_TRIAGE_BELOW = 0.6
+MAX_SCORED_CHARS = 8000  # the request is near the top; long attachments and footers add nothing
+MAX_READ_CHARS = 30000  # bounded work per message, whatever its size
 ACKNOWLEDGED = (*SUBMISSIONS, "question")
 RULES_VERSION = 1
 
@@ -48,7 +50,7 @@ def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]],
     scores: dict[str, float] = defaultdict(float)
     hits: dict[str, list[str]] = defaultdict(list)
     matched: dict[str, list[Phrase]] = defaultdict(list)
-    text = simplify(text)
+    text = simplify(text[:MAX_SCORED_CHARS]).lower()
     for phrase in PHRASES:
         found = phrase.pattern.search(text)
         if found:
@@ -58,11 +60,25 @@ def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]],
     return dict(scores), dict(hits), dict(matched)
 
 
-QUESTION = re.compile(
-    r"[^.!?。！？؟\n]{12,}[?？؟]|¿[^?]{10,}\?|\bwhether\b|indicarnos si|saber si|savoir si|nous indiquer si|"
-    r"[^.!?\n]{4,}\bли\b|是否|\bهل\b",
-    re.IGNORECASE,
+_QUESTION_MARK = re.compile(r"[?？؟]")
+_SENTENCE_END = re.compile(r"[.!?。！？؟\n]")
+_INDIRECT_QUESTION = re.compile(
+    r"\bwhether\b|indicarnos si|saber si|savoir si|nous indiquer si|\b\w{3,40} ли\b|是否|\bهل\b"
 )
+
+
+def count_questions(text: str) -> int:
+    """Questions asked: sentences of 12+ characters ending in a question mark, plus indirect questions."""
+    count = 0
+    for mark in _QUESTION_MARK.finditer(text):
+        previous = max(
+            (m.end() for m in _SENTENCE_END.finditer(text, max(0, mark.start() - 200), mark.start())),
+            default=max(0, mark.start() - 200),
+        )
+        count += mark.start() - previous >= 12
+    return count + len(_INDIRECT_QUESTION.findall(text.lower()))
+
+
 SUBMITTING = re.compile(
     r"please find|attached|enclosed|herewith|we (?:are pleased to |wish to |would like to )?(?:share|send|submit|"
     r"transmit|forward|inform)|has (?:recently )?(?:adopted|enacted|published|issued|approved|launched)|"
@@ -163,7 +179,7 @@ def _choose(
 
 def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = "") -> Triage:
     """Classify one message, pull out its fields and check its deadline."""
-    parts = split_own_text(parsed.text)
+    parts = split_own_text(parsed.text[:MAX_READ_CHARS])
     own = parts.own
     signals: list[str] = []
     if parts.quoted:
@@ -199,16 +215,16 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
         for category, value in extra.items():
             scores[category] = scores.get(category, 0.0) + 0.8 * value
             hits.setdefault(category, []).extend(f"attachment: {h}" for h in extra_hits[category])
-        content = f"{content}\n{attachment_text}"
+        content = f"{content}\n{attachment_text[:MAX_SCORED_CHARS]}"
         signals.append("text: attachment text read")
-    simple = simplify(content)
+    simple = simplify(content[:MAX_SCORED_CHARS]).lower()
     about_this_event = bool(THIS_EVENT.search(simplify(f"{parsed.subject}\n{content}")))
     sender = parsed.sender
     evidence = Evidence(
         delegates=len(extract_delegates(content, sender.address if sender else "")),
         link=extract_url(content) is not None,
         intent={c: _states(simple, intents.get(c, [])) for c in SUBMISSIONS},
-        questions=len(QUESTION.findall(simplify(own))),
+        questions=count_questions(simplify(own[:MAX_SCORED_CHARS])),
         submitting=_asserts(simple, SUBMITTING),
     )
     category, confidence, reasons = _choose(scores, evidence, about_this_event)

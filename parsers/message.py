@@ -16,6 +16,7 @@ from email.message import Message
 import mailparser
 from mailparser.exceptions import MailParserRecursionError
 
+from parsers.attachments import extract_text
 from parsers.charsets import decode_bytes
 from parsers.dates import as_utc, parse_date, received_date
 from parsers.headers import decode_value, parse_addresses
@@ -132,7 +133,13 @@ def _forwarded_text(inner: Message, notes: list[str]) -> str:
 def _attachment(
     filename: str, safe: str, content_type: str, data: bytes, cid: str, inline: bool
 ) -> Attachment:
+    kind = content_type.lower()
+    text, note = (
+        ("", None) if kind.startswith(("image/", "audio/", "video/")) else extract_text(data, kind, filename)
+    )
     return Attachment(
+        text=text,
+        text_note=note,
         filename=filename[:255],
         safe_filename=safe[:255],
         content_type=content_type.lower(),

@@ -26,6 +26,8 @@ class Attachment(BaseModel):
     sha256: str
     content_id: str | None = None
     inline: bool = False
+    text: str = Field("", description="Text of a PDF, DOCX, text or HTML attachment (bounded).", repr=False)
+    text_note: str | None = Field(None, description="Why no or partial text was read (limits, encryption…).")
     payload: bytes = Field(default=b"", exclude=True, repr=False)
 
 

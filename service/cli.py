@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from config.settings import Settings, SettingsError, load_settings
+from handlers.events import EventsError
 from service import logs, repository
 from service.errors import IntakeError
 from service.export import write_jsonl
@@ -55,6 +56,8 @@ def _settings() -> Settings:
 def _ingestor(settings: Settings) -> Ingestor:
     try:
         return build_ingestor(settings)
+    except EventsError as exc:
+        raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
 

@@ -27,6 +27,17 @@ def message_record(message: Message) -> dict[str, Any]:
         "source": message.source,
         "possible_duplicate_of": message.duplicate_of_id,
         "error": message.error,
+        "category": message.category,
+        "language": message.language,
+        "confidence": message.confidence,
+        "needs_triage": message.needs_triage,
+        "event": message.event,
+        "deadline_status": message.deadline_status,
+        "acknowledge": message.acknowledge,
+        "fields": message.fields,
+        "signals": message.signals,
+        "thread_id": message.thread_id,
+        "corrected": message.triage_corrected,
     }
 
 

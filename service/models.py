@@ -76,6 +76,22 @@ class Message(SQLModel, table=True):
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     body_html: str | None = Field(default=None, sa_column=Column(Text))
     parsed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    # triage (handlers.triage); a staff correction sets triage_corrected and retriage leaves the row alone
+    category: str | None = Field(default=None, max_length=32, index=True)
+    language: str | None = Field(default=None, max_length=8, index=True)
+    confidence: float | None = None
+    needs_triage: bool = Field(default=False, index=True)
+    event: str | None = Field(default=None, max_length=64, index=True)
+    deadline_status: str | None = Field(default=None, max_length=16, index=True)
+    acknowledge: bool = False
+    fields: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False, default=dict)
+    )
+    signals: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False, default=list))
+    rules_version: int | None = None
+    triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    triage_corrected: bool = False
+    thread_id: int | None = Field(default=None, foreign_key="message.id", index=True)
 
 
 class Attachment(SQLModel, table=True):
@@ -92,6 +108,8 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(max_length=64, index=True)
     content_id: str | None = Field(default=None, max_length=998)
     inline: bool = False
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text_note: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class MessageLocation(SQLModel, table=True):

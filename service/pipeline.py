@@ -1,7 +1,7 @@
 """The product in one screen: raw bytes → archive → parse → store, a batch at a time.
 
-``process_one`` is the per-message work: archive the raw bytes, parse (triage will join here), archive
-the attachment bytes. It runs in parser processes, one per core, and never raises: a failure becomes a
+``process_one`` is the per-message work: archive the raw bytes, parse, archive the attachment bytes,
+triage (category, language, fields, event, deadline). It runs in parser processes, one per core, and never raises: a failure becomes a
 value. The :class:`Ingestor` is the shell around it: ``submit`` skips what is already stored (same bytes =
 same message) and hands the rest to the parsers, so the source can fetch the next batch meanwhile;
 ``complete`` stores messages, attachments, IMAP locations, the mailbox position and the audit trail in
@@ -25,6 +25,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from handlers.events import Event
+from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import repository
@@ -52,6 +54,7 @@ class Processed:
 
     sha256: str
     parsed: ParsedMessage | None = None
+    decision: Triage | None = None
     error: str | None = None
     stage: str = "parse"
 
@@ -82,9 +85,12 @@ class BatchResult:
 
 
 def process_one(
-    raw: bytes, internaldate: datetime | None = None, archive_root: str | None = None
+    raw: bytes,
+    internaldate: datetime | None = None,
+    archive_root: str | None = None,
+    events: Sequence[Event] = (),
 ) -> Processed:
-    """Archive (when ``archive_root`` is given) and parse one message. Never raises on bad mail.
+    """Archive (when ``archive_root`` is given), parse and triage one message. Never raises on bad mail.
 
     Runs in a parser process: the raw bytes reach the archive first, then attachment bytes; the returned
     :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back.
@@ -103,11 +109,22 @@ def process_one(
         if archive is not None:
             archive.put(attachment.payload, attachment.sha256)
         attachment.payload = b""
-    return Processed(digest, parsed=parsed)
+    try:
+        decision = triage(parsed, list(events), attachment_text(parsed))
+    except Exception:  # stored all the same, flagged for a person
+        return Processed(digest, parsed=parsed, error=traceback.format_exc(limit=8), stage="triage")
+    return Processed(digest, parsed=parsed, decision=decision)
 
 
-def _process_chunk(items: list[tuple[bytes, datetime | None]], archive_root: str) -> list[Processed]:
-    return [process_one(raw, when, archive_root) for raw, when in items]
+def attachment_text(parsed: ParsedMessage) -> str:
+    """The text of the message's attachments, for triage."""
+    return "\n".join(a.text for a in parsed.attachments if a.text)
+
+
+def _process_chunk(
+    items: list[tuple[bytes, datetime | None]], archive_root: str, events: Sequence[Event]
+) -> list[Processed]:
+    return [process_one(raw, when, archive_root, events) for raw, when in items]
 
 
 @dataclass
@@ -136,9 +153,12 @@ def _error(item: Processed, mail: RawMail) -> str | None:
 class Ingestor:
     """Stores batches of raw mail; owns the archive, the database engine and the parser processes."""
 
-    def __init__(self, engine: Engine, archive: Archive, *, workers: int = 0) -> None:
+    def __init__(
+        self, engine: Engine, archive: Archive, *, workers: int = 0, events: Sequence[Event] = ()
+    ) -> None:
         self.engine = engine
         self.archive = archive
+        self.events = list(events)
         self.workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
 
@@ -180,12 +200,13 @@ class Ingestor:
         items = [(m.raw, m.internaldate) for m in todo.values()]
         root = str(self.archive.root)
         if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
-            pending.done = _process_chunk(items, root)
+            pending.done = _process_chunk(items, root, self.events)
         else:
             size = max(1, min(16, len(items) // (self.workers * 2)))
             pool = self._executor()
             pending.futures = [
-                pool.submit(_process_chunk, items[i : i + size], root) for i in range(0, len(items), size)
+                pool.submit(_process_chunk, items[i : i + size], root, self.events)
+                for i in range(0, len(items), size)
             ]
         return pending
 
@@ -214,6 +235,7 @@ class Ingestor:
                             source=pending.source,
                             origin=todo[item.sha256].origin,
                             parsed=item.parsed,
+                            decision=item.decision,
                             error=_error(item, todo[item.sha256]),
                             status=_status(todo[item.sha256]),
                             internaldate=todo[item.sha256].internaldate,

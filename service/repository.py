@@ -10,6 +10,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+import re
+
+from handlers.triage import Triage
 from parsers.dates import as_utc
 from parsers.model import ParsedMessage
 from service.models import Attachment, AuditEvent, MailboxState, Message, MessageLocation, utcnow
@@ -54,6 +57,7 @@ class NewMessage:
     error: str | None
     status: str | None = None
     internaldate: datetime | None = None
+    decision: Triage | None = None
 
 
 def _row(item: NewMessage) -> Message:
@@ -78,7 +82,55 @@ def _row(item: NewMessage) -> Message:
         message.body_text = parsed.text
         message.body_html = parsed.html
         message.parsed = parsed.model_dump(mode="json", exclude={"text", "html", "attachments"})
+        apply_triage(message, item.decision)
     return message
+
+
+def apply_triage(message: Message, decision: Triage | None) -> None:
+    """Copy a triage decision onto a message row (none: flagged for a person)."""
+    if decision is None:
+        message.category, message.needs_triage, message.acknowledge = None, True, False
+        message.signals = ["triage failed; see the error"]
+        return
+    message.category = decision.category
+    message.language = decision.language
+    message.confidence = decision.confidence
+    message.needs_triage = decision.needs_triage
+    message.event = decision.event
+    message.deadline_status = decision.deadline_status
+    message.acknowledge = decision.acknowledge
+    message.fields = decision.fields
+    message.signals = decision.signals
+    message.rules_version = decision.rules_version
+    message.triaged_at = utcnow()
+
+
+def _thread_roots(*, session: Session, rows: Sequence[Message]) -> None:
+    """Attach replies to the conversation they continue (In-Reply-To, then References, newest first)."""
+    wanted: dict[int, list[str]] = {}
+    for row in rows:
+        headers = (row.parsed or {}).get("headers", {})
+        refs = " ".join(headers.get("in-reply-to", []) + headers.get("references", [])[::-1])
+        ids = [m for m in re.findall(r"<[^<>\s]+>", refs) if m != row.message_id]
+        if ids:
+            wanted[id(row)] = ids
+    known: dict[str, tuple[int, int | None]] = {}
+    all_ids = {m for ids in wanted.values() for m in ids}
+    if all_ids:
+        for mid, pk, thread in session.exec(
+            select(Message.message_id, Message.id, Message.thread_id).where(Message.message_id.in_(all_ids))
+        ):
+            known.setdefault(mid, (pk, thread))
+    for row in rows:
+        for mid in wanted.get(id(row), []):
+            if mid in known:
+                pk, thread = known[mid]
+                row.thread_id = thread or pk
+                break
+        if row.thread_id is None:
+            row.thread_id = row.id
+        if row.message_id:
+            known.setdefault(row.message_id, (row.id, row.thread_id))  # type: ignore[arg-type]
 
 
 def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Message]:
@@ -95,6 +147,7 @@ def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Messa
             row.duplicate_of_id = first[row.message_id]
     session.add_all(rows)
     session.flush()
+    _thread_roots(session=session, rows=rows)
     for row in rows:  # duplicates within the batch itself
         if row.message_id and row.duplicate_of_id is None:
             earliest = first.setdefault(row.message_id, row.id)  # type: ignore[arg-type]
@@ -112,6 +165,8 @@ def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Messa
                     sha256=a.sha256,
                     content_id=a.content_id,
                     inline=a.inline,
+                    text=a.text,
+                    text_note=a.text_note,
                 )
             )
         extra = {"possible_duplicate_of": row.duplicate_of_id} if row.duplicate_of_id else {}

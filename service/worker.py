@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from config.settings import Settings
+from handlers.events import load_events
 from service.archive import Archive
 from service.db import open_database
 from service.files import expand, iter_items
@@ -18,9 +19,10 @@ log = logging.getLogger("intake.worker")
 
 
 def build_ingestor(settings: Settings) -> Ingestor:
-    """Open (and migrate) the database and the archive named by the settings."""
+    """Read the events file, open (and migrate) the database and the archive named by the settings."""
+    events = load_events(settings.config)
     engine = open_database(settings.effective_database_url)
-    return Ingestor(engine, Archive(settings.archive_dir), workers=settings.parse_workers)
+    return Ingestor(engine, Archive(settings.archive_dir), workers=settings.parse_workers, events=events)
 
 
 def _batches(mails: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
