@@ -177,6 +177,16 @@ def _choose(
     return "other", 0.3, [*reasons, "no recognisable request"]
 
 
+def warm_up() -> None:
+    """Load the language model and build the country tables now rather than on the first message."""
+    from handlers.countries import canonical_names, find_country_or_org
+    from handlers.language import warm_up as warm_language
+
+    warm_language()
+    canonical_names()
+    find_country_or_org("Permanent Mission of France", sender_domain="mission.example")
+
+
 def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = "") -> Triage:
     """Classify one message, pull out its fields and check its deadline."""
     parts = split_own_text(parsed.text[:MAX_READ_CHARS])

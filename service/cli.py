@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +19,15 @@ from rich.table import Table
 from sqlmodel import Session
 
 from config.settings import Settings, SettingsError, load_settings
-from handlers.events import EventsError
+from handlers.evaluation import CATEGORIES
+from handlers.events import Event, EventsError, load_events
 from service import logs, repository
 from service.errors import IntakeError
 from service.export import write_jsonl
 from service.mailbox import Progress as ProgressFn
 from service.pipeline import BatchResult, Ingestor
 from service.scheduler import run_forever
+from service.triage_jobs import evaluate, retriage
 from service.worker import build_ingestor, ingest_files, poll_pass
 
 app = typer.Typer(
@@ -184,6 +187,92 @@ def export(
             with output.open("w", encoding="utf-8") as handle:
                 count = write_jsonl(session, handle)
         err.print(f"exported {count} message(s)", highlight=False)
+
+
+def _events(settings: Settings) -> list[Event]:
+    try:
+        return load_events(settings.config)
+    except EventsError as exc:
+        raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
+
+
+@app.command("retriage")
+def retriage_(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            help="Only mail that arrived on or after this date.",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every stored message.")] = False,
+) -> None:
+    """Triage stored mail again from the raw archive (after a rules or events change); reports what changed."""
+    if (since is None) == (not all_):
+        raise _fail("give exactly one of --since DATE or --all")
+    settings = _settings()
+    events = _events(settings)
+    with _ingestor(settings) as ingestor:
+        when = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+        report = retriage(ingestor.engine, ingestor.archive, events, since=when)
+    t = Table(title="Category changes")
+    for col in ("before", "after", "messages"):
+        t.add_column(col)
+    for (before, after), n in report.moves.most_common():
+        t.add_row(before, after, str(n))
+    if report.moves:
+        out.print(t)
+    for line in report.examples:
+        out.print(f"  {line}", highlight=False, soft_wrap=True)
+    out.print(
+        f"examined {report.examined}, changed {report.changed}, kept {report.kept_corrected} corrected by "
+        f"staff, {report.failed} could not be read",
+        highlight=False,
+    )
+
+
+@app.command("evaluate")
+def evaluate_(
+    folder: Annotated[Path, typer.Argument(help="Folder of labelled .eml files.")],
+    labels: Annotated[
+        Path, typer.Option("--labels", help="JSON lines: file, category, language, received, …")
+    ],
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List every misclassified file.")] = False,
+) -> None:
+    """Score triage against labelled mail: precision/recall/F1, languages, fields, deadlines, confusion."""
+    settings = _settings()
+    report = evaluate(folder, labels, _events(settings))
+    t = Table(title=f"Triage on {report.total} labelled messages")
+    for col in ("category", "precision", "recall", "F1", "support"):
+        t.add_column(col, justify="right" if col != "category" else "left")
+    for category, (p, r, f1, n) in report.per_category().items():
+        t.add_row(category, f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}", str(n))
+    out.print(t)
+    total = max(1, report.total)
+    out.print(
+        f"macro-F1 {report.macro_f1():.3f}   language accuracy {report.language_right / total:.3f}   "
+        f"field accuracy {report.field_accuracy():.3f}   deadline accuracy {report.deadline_right / total:.3f}"
+        f"   acknowledgment decisions right {report.ack_right / total:.3f}   needs_triage {report.needs_triage}",
+        highlight=False,
+    )
+    out.print(
+        f"acknowledgments due on auto-replies, bounces or spam: {len(report.robot_acks)}", highlight=False
+    )
+    for name in sorted(report.fields_checked):
+        out.print(
+            f"  field {name}: {report.fields_right[name]}/{report.fields_checked[name]}", highlight=False
+        )
+    confusion = Table(title="Confusion matrix (rows: label, columns: triage)")
+    confusion.add_column("label \\ triage")
+    for c in CATEGORIES:
+        confusion.add_column(c[:10], justify="right")
+    for c in CATEGORIES:
+        confusion.add_row(c, *[str(report.confusion[(c, g)] or "·") for g in CATEGORIES])
+    out.print(confusion)
+    if mistakes:
+        for line in report.mistakes:
+            out.print(f"  {line}", highlight=False)
 
 
 def main() -> None:

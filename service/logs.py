@@ -44,5 +44,6 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("mailparser", "imapclient", "apscheduler.executors", "alembic.runtime.migration"):
+    for noisy in ("imapclient", "apscheduler.executors", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL)  # it logs ordinary malformed mail as errors

@@ -177,7 +177,7 @@ class Ingestor:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["service.pipeline"])
+            context.set_forkserver_preload(["service.pipeline", "service.warm"])
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._pool
 

@@ -1,0 +1,115 @@
+"""Triage over stored or labelled mail: ``retriage`` (re-run from the raw archive) and ``evaluate``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from handlers.evaluation import Label, Report
+from handlers.events import Event
+from handlers.triage import Triage, triage
+from parsers.message import MessageParseError, parse_message
+from service import repository
+from service.archive import Archive
+from service.models import Message
+from service.pipeline import attachment_text
+
+COMPARED = ("category", "language", "needs_triage", "event", "deadline_status", "acknowledge", "fields")
+
+
+@dataclass
+class RetriageReport:
+    """What ``retriage`` did."""
+
+    examined: int = 0
+    changed: int = 0
+    kept_corrected: int = 0
+    failed: int = 0
+    moves: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+
+def _snapshot(message: Message) -> dict[str, object]:
+    return {name: getattr(message, name) for name in COMPARED}
+
+
+def retriage(
+    engine: Engine, archive: Archive, events: list[Event], *, since: datetime | None
+) -> RetriageReport:
+    """Triage stored messages again from their raw bytes; staff-corrected decisions are never overwritten."""
+    report = RetriageReport()
+    with Session(engine) as session:
+        query = select(Message.id).where(Message.status == "parsed").order_by(Message.id)
+        if since is not None:
+            query = query.where(Message.received_at >= since)
+        ids = list(session.exec(query))
+    for start in range(0, len(ids), 200):
+        with Session(engine) as session:
+            for message in session.exec(select(Message).where(Message.id.in_(ids[start : start + 200]))):
+                report.examined += 1
+                if message.triage_corrected:
+                    report.kept_corrected += 1
+                    continue
+                decision = _decide(message, archive, events)
+                if decision is None:
+                    report.failed += 1
+                    continue
+                before = _snapshot(message)
+                repository.apply_triage(message, decision)
+                after = _snapshot(message)
+                if before != after:
+                    report.changed += 1
+                    report.moves[(str(before["category"]), str(after["category"]))] += 1
+                    changes = {k: [before[k], after[k]] for k in COMPARED if before[k] != after[k]}
+                    if len(report.examples) < 20:
+                        report.examples.append(
+                            f"#{message.id} {json.dumps(changes, ensure_ascii=False)[:200]}"
+                        )
+                    repository.audit(
+                        session=session,
+                        action="retriaged",
+                        message_id=message.id,
+                        changes=json.loads(json.dumps(changes, default=str)),
+                    )
+                    session.add(message)
+            session.commit()
+    return report
+
+
+def _decide(message: Message, archive: Archive, events: list[Event]) -> Triage | None:
+    internaldate = message.received_at if message.source == "imap" else None
+    try:
+        parsed = parse_message(archive.get(message.sha256), internaldate=internaldate)
+        return triage(parsed, events, attachment_text(parsed))
+    except (MessageParseError, OSError, Exception):  # noqa: BLE001 - one bad message must not stop the run
+        return None
+
+
+def evaluate(folder: Path, labels_file: Path, events: list[Event]) -> Report:
+    """Triage every labelled ``.eml`` file in ``folder`` and score it against ``labels_file``."""
+    report = Report()
+    for line in labels_file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        label = Label.model_validate_json(line)
+        raw = (folder / label.file).read_bytes()
+        received = datetime.fromisoformat(label.received)
+        try:
+            parsed = parse_message(raw, internaldate=received)
+            decision = triage(parsed, events, attachment_text(parsed))
+        except MessageParseError as exc:
+            decision = Triage(
+                category="other",
+                confidence=0.0,
+                needs_triage=True,
+                language="und",
+                signals=[f"parse error: {exc}"],
+            )
+        report.add(label, decision)
+    return report

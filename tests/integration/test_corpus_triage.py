@@ -1,0 +1,41 @@
+"""Triage over the shared corpus of real third-party mail: no crash, and every real DSN is a bounce."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from handlers.events import load_events
+from handlers.triage import triage
+from parsers.message import MessageParseError, parse_message
+from service.pipeline import attachment_text
+from tests.conftest import CORPUS, IN_CI, REPO, require
+
+pytestmark = pytest.mark.integration
+
+
+def test_every_corpus_message_triages_and_real_dsns_are_bounces() -> None:
+    if not CORPUS.is_dir() and not IN_CI:
+        pytest.skip("the shared corpus sits beside the repository in the team's workspace and in CI")
+    require(CORPUS.is_dir(), "the shared corpus (../shared/corpus)")
+    events = load_events(REPO / "config" / "events.toml")
+    files = sorted(f for d in CORPUS.iterdir() if d.is_dir() for f in d.rglob("*") if f.is_file())
+    categories: Counter[str] = Counter()
+    dsn_not_bounce: list[str] = []
+    dsns = 0
+    for path in files:
+        try:
+            parsed = parse_message(path.read_bytes())
+        except MessageParseError:
+            continue
+        decision = triage(parsed, events, attachment_text(parsed))
+        categories[decision.category] += 1
+        if "report-type=delivery-status" in parsed.content_type.lower():
+            dsns += 1
+            if decision.category != "bounce":
+                dsn_not_bounce.append(f"{Path(path).relative_to(CORPUS)}: {decision.category}")
+    assert dsns > 100
+    assert dsn_not_bounce == []
+    assert sum(categories.values()) > 1000

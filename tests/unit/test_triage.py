@@ -1,0 +1,108 @@
+"""Triage: the labelled set's acceptance figures, plus table tests of the pure pieces."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from handlers.events import Event, deadline_status, load_events, match_event
+from handlers.language import detect_language
+from handlers.text import split_own_text
+from handlers.triage import triage
+from parsers.message import parse_message
+from service.triage_jobs import evaluate
+
+REPO = Path(__file__).resolve().parents[2]
+EVENTS = load_events(REPO / "config" / "events.toml")
+LABELLED = REPO / "tests" / "triage" / "labelled"
+
+
+def test_labelled_set_meets_the_acceptance_figures() -> None:
+    report = evaluate(LABELLED, LABELLED / "labels.jsonl", EVENTS)
+    assert report.total >= 200
+    assert report.macro_f1() >= 0.95, report.mistakes
+    assert report.language_right / report.total >= 0.97
+    assert report.deadline_right == report.total
+    assert report.robot_acks == []
+
+
+@pytest.mark.parametrize(
+    ("arrived", "expected"),
+    [
+        ("2025-10-10T21:59:59+00:00", "on_time"),  # 23:59:59 in Geneva (CEST)
+        ("2025-10-10T22:00:00+00:00", "late"),  # midnight in Geneva
+        ("2025-10-10T23:30:00+02:00", "on_time"),
+        ("2025-10-11T00:00:01+02:00", "late"),
+        ("2025-10-10T18:30:00-04:00", "late"),  # 18:30 in New York is 00:30 on 11 October in Geneva
+    ],
+)
+def test_deadline_is_the_end_of_the_day_in_geneva(arrived: str, expected: str) -> None:
+    event = EVENTS[0]
+    assert deadline_status("nomination", datetime.fromisoformat(arrived), event) == expected
+    assert deadline_status("question", datetime.fromisoformat(arrived), event) == "not_applicable"
+
+
+def test_lying_date_header_does_not_move_the_deadline() -> None:
+    raw = (
+        b"From: a@mission.example\r\nDate: Thu, 09 Oct 2025 10:00:00 +0000\r\nSubject: Delegation\r\n\r\n"
+        b"We have the honour to nominate Ms. Ana Rojas (ana.rojas@mission.example) for the 12th session.\r\n"
+    )
+    parsed = parse_message(raw, internaldate=datetime(2025, 10, 12, 8, 0, tzinfo=UTC))
+    decision = triage(parsed, EVENTS)
+    assert decision.category == "nomination" and decision.deadline_status == "late"
+    assert decision.fields["delegates"] == [
+        {"name": "Ana Rojas", "title": "Ms.", "email": "ana.rojas@mission.example"}
+    ]
+
+
+def test_next_years_session_is_a_config_change() -> None:
+    nxt = Event(
+        id="ft13",
+        name="13th session",
+        session=13,
+        circular="C. 9999",
+        starts="2026-10-27",
+        ends="2026-10-28",
+        open_from="2026-09-01",
+        deadlines={"speaker_request": "2026-10-09"},
+    )
+    event, signals = match_event("Re: circular C. 9999", datetime(2026, 9, 5, tzinfo=UTC), [*EVENTS, nxt])
+    assert event is nxt and "C. 9999" in signals[0]
+    assert deadline_status("speaker_request", datetime(2026, 10, 9, 21, 0, tzinfo=UTC), event) == "on_time"
+
+
+def test_quoted_circular_does_not_decide() -> None:
+    text = (
+        "Thank you, well received.\n\nOn Mon, 6 Oct 2025, Secretariat wrote:\n"
+        "> Member states are invited to nominate delegates, request to speak and send clearinghouse updates.\n"
+    )
+    parts = split_own_text(text)
+    assert parts.own == "Thank you, well received." and "nominate" in parts.quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("تتشرف البعثة الدائمة بإبلاغكم بأسماء أعضاء الوفد", "ar"),
+        ("我团谨提名以下代表出席会议", "zh"),
+        ("Постоянное представительство имеет честь сообщить состав делегации", "ru"),
+        ("We would like to request the floor in the information session.", "en"),
+        ("La Mission permanente a l'honneur de communiquer la composition de sa délégation.", "fr"),
+        ("La Misión Permanente tiene el honor de comunicar la composición de su delegación.", "es"),
+        ("12345 !!!", "und"),
+    ],
+)
+def test_language_of_the_senders_text(text: str, language: str) -> None:
+    assert detect_language(text)[0] == language
+
+
+def test_auto_reply_by_header_is_noise_and_never_acknowledged() -> None:
+    raw = (
+        b"From: d@mission.example\r\nAuto-Submitted: auto-replied\r\nSubject: Automatic reply: Nomination\r\n\r\n"
+        b"I am out of the office. We nominate nobody.\r\n"
+    )
+    decision = triage(parse_message(raw), EVENTS)
+    assert decision.category == "auto_reply" and not decision.acknowledge
+    assert any("Auto-Submitted" in s for s in decision.signals)
