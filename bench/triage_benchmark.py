@@ -1,0 +1,81 @@
+"""Triage speed and memory over the labelled set: median time per message and what the models cost.
+
+    .venv/bin/python bench/triage_benchmark.py
+
+Times ``handlers.triage.triage`` alone (parsing excluded) on every labelled message, after a warm-up, for
+messages without attachments and with them; then measures, each in a fresh interpreter, the resident
+memory that the language model and the country tables add. A benchmark that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from handlers.events import load_events  # noqa: E402
+from handlers.triage import triage, warm_up  # noqa: E402
+from parsers.message import parse_message  # noqa: E402
+from service.pipeline import attachment_text  # noqa: E402
+
+LABELLED = REPO / "tests" / "triage" / "labelled"
+MEMORY_PROBE = """
+import sys; sys.path.insert(0, {repo!r})
+def rss():
+    return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0]) / 1024
+import handlers.triage, parsers.message
+before = rss()
+{load}
+print(round(rss() - before, 1))
+"""
+
+
+def _memory(load: str) -> float:
+    code = MEMORY_PROBE.format(repo=str(REPO), load=load)
+    return float(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+
+
+def main() -> None:
+    """Print the timing and memory figures."""
+    events = load_events(REPO / "config" / "events.toml")
+    labels = [
+        json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()
+    ]
+    parsed = [parse_message((LABELLED / label["file"]).read_bytes()) for label in labels]
+    warm_up()
+    plain: list[float] = []
+    with_files: list[float] = []
+    for _ in range(3):
+        for message in parsed:
+            text = attachment_text(message)
+            started = time.perf_counter()
+            triage(message, events, text)
+            elapsed = (time.perf_counter() - started) * 1000
+            (with_files if message.attachments else plain).append(elapsed)
+    for name, values in (("without attachments", plain), ("with attachments", with_files)):
+        values.sort()
+        print(
+            f"triage {name:20}: median {statistics.median(values):.2f} ms, p95 {values[int(len(values) * 0.95)]:.2f}"
+            f" ms, max {values[-1]:.2f} ms  ({len(values) // 3} messages x 3 runs)"
+        )
+    language = _memory("from handlers.language import warm_up; warm_up()")
+    countries = _memory(
+        "from handlers.countries import canonical_names, find_country_or_org; canonical_names();"
+        " find_country_or_org('Permanent Mission of France')"
+    )
+    print(
+        f"memory: language model (py3langid, en/fr/es) +{language:.1f} MiB RSS; "
+        f"country tables (CLDR + pycountry) +{countries:.1f} MiB RSS"
+    )
+
+
+if __name__ == "__main__":
+    main()
