@@ -13,17 +13,23 @@ from handlers.countries import find_country_or_org
 
 HONORIFICS = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|H\.?E\.?|Ambassador|Mme\.?|Mlle\.?|M\.|Monsieur|Madame|Sr\.?|Sra\.?|"
-    r"Srta\.?|Dra\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
+    r"Srta\.?|Dra\.?|Pr\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
     r"السيد(?:ة)?|الدكتور(?:ة)?|السفير(?:ة)?|الأستاذ(?:ة)?"
 )
-_HONORIFIC = re.compile(rf"(?<![\w.])(?P<title>{HONORIFICS})(?=\s)\s+", re.UNICODE)
+_HONORIFIC = re.compile(rf"(?<![\w.])(?P<title>{HONORIFICS})(?:\s*/)?(?=\s)\s+", re.UNICODE)
+_HONORIFIC_ONLY = re.compile(rf"^\s*(?P<title>{HONORIFICS})\s*/?\s*$", re.UNICODE)
+_NAME_LINE = re.compile(
+    r"^(?:(?:[A-ZÀ-ÖØ-Þ\u0410-\u042f\u0401][\w'’.\-]+\s+){1,4}[A-ZÀ-ÖØ-Þ\u0410-\u042f\u0401][\w'’\-]+|"
+    r"[\u4e00-\u9fff]{2,4}|(?:[\u0600-\u06ff]+\s+){1,4}[\u0600-\u06ff]+)$"
+)
+_ZH_TITLE_TAIL = "长任员师授士理书事"
 _ZH_HONORIFIC = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4})(?P<title>先生|女士|博士|教授|大使)")
 EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")  # bounded: linear
 URL = re.compile(r"https?://[^\s<>\"'»)\]]+", re.IGNORECASE)
 _NAME_STOP = re.compile(
-    r"\s*(?:[,;(<\[|–—:/]|\s-\s|\s{2,}|\t|$|\bemail\b|\be-mail\b|\bcourriel\b|\bcorreo\b)", re.I
+    r"\s*(?:[,;(<،，；\[|–—:/]|\s-\s|\s{2,}|\t|$|\bemail\b|\be-mail\b|\bcourriel\b|\bcorreo\b)", re.I
 )
-_NAME_WORD = re.compile(r"^[\w'’.\-\u0600-\u06ff]+$")
+_NAME_WORD = re.compile(r"^[\w'’.\-\u0621-\u064a]+$")
 
 IN_PERSON = re.compile(
     r"in person|in-person|on[- ]site|physically|in geneva|présentiel|en personne|sur place|à genève|presencial|"
@@ -121,7 +127,10 @@ def _person_near(line: str, *, bare: bool = False) -> tuple[str | None, str | No
     if found and (not zh or found.start() <= zh.start()):
         return found.group("title"), _clean_name(line[found.end() :])
     if zh:
-        return zh.group("title"), zh.group("name")
+        name = zh.group("name")
+        if len(name) == 4 and name[0] in _ZH_TITLE_TAIL:  # "司长赵明远先生": the title ends just before
+            name = name[1:]
+        return zh.group("title"), name
     if bare:
         plain = _BARE_NAME.match(_BULLET.sub("", line))
         if plain and not _LABEL_WORD.match(plain.group("name")):
@@ -139,18 +148,25 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
             continue
         for match in EMAIL.finditer(line):
             email = match.group(0).strip(".").lower()
-            if email in seen or email == sender.lower() or email.endswith("@wipo.int"):
+            if email in seen or email.endswith("@wipo.int"):
                 continue
             before = line[: match.start()]
             title, name = _person_near(before, bare=True)
             if name is None:  # the name may be a few lines above the address (tables, one field a line)
-                above = [j for j in range(i - 1, max(-1, i - 9), -1) if lines[j]][:4]
-                for j in above:
+                above = [j for j in range(i - 1, max(-1, i - 12), -1) if lines[j]][:4]
+                for k, j in enumerate(above):
                     if EMAIL.search(lines[j]):
                         break
                     title, name = _person_near(lines[j])
                     if name:
                         break
+                    if _NAME_LINE.match(lines[j]) and k + 1 < len(
+                        above
+                    ):  # a table: title, name, … a cell a line
+                        only = _HONORIFIC_ONLY.match(lines[above[k + 1]])
+                        if only:
+                            title, name = only.group("title"), lines[j]
+                            break
             if name is None:
                 continue
             seen.add(email)
@@ -182,10 +198,39 @@ def extract_topic(text: str) -> str | None:
     return found.group("topic").strip(" .,:;«»\"“”'") or None
 
 
+SPEAKER_CUE = re.compile(
+    r"speaker|presenter|presented by|delivered by|will be (?:made|given|presented) by|will present|"
+    r"présentée? par|prononcée? par|intervenant|orat(?:eur|rice)|interviendra|présentera|presentad[oa] por|"
+    r"ponente|orador(?:a)?|presentará|presentaría|intervendrá|докладчик|выступит|выступающ\w*|с докладом выступит|"
+    r"المتحدث|المتحدثة|سيلقي|ستلقي|سيقدم|ستقدم|يلقيها|主讲|发言人|演示人|报告人|主講|發言人|由.{0,20}(?:发言|介绍)",
+    re.IGNORECASE,
+)
+_RU_FIO = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|ична|ич)\b")
+_AFTER_CUE_NAME = re.compile(
+    r"^[\s:：,，]*(?:(?:will be|sera|será|est|es|is|yo|moi)[\s,]+)?"
+    r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){1,3}[A-ZÀ-ÖØ-Þ][\w'’\-]+|[\u4e00-\u9fff]{2,3}(?=[，,。（(\s]|$))"
+)
+
+
+def _person_in(window: str) -> str | None:
+    title, name = _person_near(window)
+    fio = _RU_FIO.search(window)
+    if fio and (name is None or window.find(fio.group(0)) < window.find(name)):
+        return fio.group(0)
+    return name
+
+
 def extract_speaker(text: str, sender_name: str) -> str | None:
-    """The named speaker, else the sender when the request is in the first person."""
+    """The speaker named next to a cue ("speaker", "presented by", "выступит", "主讲" …), else the first
+    person with an honorific, else the sender (a request in the first person)."""
+    for cue in SPEAKER_CUE.finditer(text):
+        after = text[cue.end() : cue.end() + 140]
+        bare = _AFTER_CUE_NAME.match(after)
+        name = _person_in(after.split("\n\n")[0]) or (bare.group("name") if bare else None)
+        if name:
+            return name
     for line in text.splitlines():
-        title, name = _person_near(line)
+        name = _person_in(line)
         if name:
             return name
     return sender_name or None
