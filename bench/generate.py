@@ -320,36 +320,26 @@ EN = Lang(
         "Could you please confirm whether remote participation will be available for the {session}?",
         "Our delegation wishes to request the floor during the discussion on {topic}.",
         "Please find attached the updated national AI strategy of {country}, adopted in {month} 2025.",
-        "The strategy now includes a dedicated chapter on {topic} and on the role of the "
-        "intellectual property office.",
-        "We would be grateful if you could register the following participants: {name} "
-        "({role}) and {name2} ({role2}).",
+        "The strategy now includes a dedicated chapter on {topic} and on the role of the intellectual property office.",
+        "We would be grateful if you could register the following participants: {name} ({role}) and {name2} ({role2}).",
         "Kindly let us know the deadline for written statements, as we intend to share our views on {topic}.",
         "Will interpretation be provided in all six official languages during the session?",
-        "{name} will replace {name2} in the delegation, as the latter is unable to travel to "
-        "Geneva on those dates.",
-        "Our capital has asked whether the session will address {topic} in the context of "
-        "patent examination.",
-        "I am writing to follow up on my previous message regarding the request to speak on "
-        "agenda item {item}.",
-        "We note that the deadline for registration is {deadline} and would appreciate a "
-        "confirmation of receipt.",
-        "Could the Secretariat share the draft programme and the list of panellists for the "
-        "session on {topic}?",
+        "{name} will replace {name2} in the delegation, as the latter is unable to travel to Geneva on those dates.",
+        "Our capital has asked whether the session will address {topic} in the context of patent examination.",
+        "I am writing to follow up on my previous message regarding the request to speak on agenda item {item}.",
+        "We note that the deadline for registration is {deadline} and would appreciate a confirmation of receipt.",
+        "Could the Secretariat share the draft programme and the list of panellists for the session on {topic}?",
         "The {org} is currently consulting stakeholders on {topic} and will present "
         "preliminary results at the Conversation.",
         "Please note that our statement will be delivered in {langname} and will not exceed three minutes.",
         "We would like to organize a side event on {topic} during the lunch break on {day}.",
-        "Thank you for the information note circulated on {deadline}; we have shared it with "
-        "the relevant ministries.",
+        "Thank you for the information note circulated on {deadline}; we have shared it with the relevant ministries.",
         "Our delegation supports continuing the Conversation in a hybrid format to allow "
         "broader participation from capitals.",
         "Is it possible to obtain a visa support letter for {name}, who will travel from {city}?",
-        "The national AI strategy of {country} was revised in {month} 2025 to reflect recent "
-        "developments in {topic}.",
+        "The national AI strategy of {country} was revised in {month} 2025 to reflect recent developments in {topic}.",
         "We will have {n} delegates attending in person and {n2} following the session online.",
-        "I would appreciate it if you could add my colleague {name} to the mailing list for "
-        "the Conversation.",
+        "I would appreciate it if you could add my colleague {name} to the mailing list for the Conversation.",
         "Could you clarify whether observers may take the floor during the session on {topic}?",
         "We look forward to a productive exchange on {topic} and thank the Secretariat for its preparations.",
         "The presentation slides will be sent by {deadline} at the latest.",
@@ -361,8 +351,7 @@ EN = Lang(
     announce=(
         "The International Bureau of WIPO is pleased to announce that the {session} will "
         "take place in Geneva and online on {dates}.",
-        "Member States and accredited observers are invited to communicate the names of their "
-        "delegates by {deadline}.",
+        "Member States and accredited observers are invited to communicate the names of their delegates by {deadline}.",
         "Requests to take the floor should be sent to frontier.tech@wipo.int before the session.",
         "The draft programme and the information note are available on the meeting page.",
         "Interpretation will be provided in the six official languages of the United Nations.",
@@ -586,8 +575,7 @@ FR = Lang(
         "{name} remplacera {name2}, qui ne pourra pas se rendre à Genève à ces dates.",
         "Notre capitale souhaite savoir si la session abordera la question de {topic} dans le "
         "cadre de l'examen des brevets.",
-        "Je me permets de revenir vers vous au sujet de notre demande de prise de parole au "
-        "titre du point {item}.",
+        "Je me permets de revenir vers vous au sujet de notre demande de prise de parole au titre du point {item}.",
         "Nous notons que la date limite d'inscription est fixée au {deadline} et vous "
         "remercions de bien vouloir accuser réception du présent message.",
         "Le Secrétariat pourrait-il nous transmettre le projet de programme et la liste des "
@@ -595,8 +583,7 @@ FR = Lang(
         "Le {org} mène actuellement une consultation sur {topic} et en présentera les premiers "
         "résultats lors de la Conversation.",
         "Notre déclaration sera prononcée en {langname} et ne dépassera pas trois minutes.",
-        "Nous aimerions organiser une manifestation parallèle sur {topic} pendant la pause "
-        "déjeuner du {day}.",
+        "Nous aimerions organiser une manifestation parallèle sur {topic} pendant la pause déjeuner du {day}.",
         "Nous vous remercions pour la note d'information diffusée le {deadline}, que nous avons "
         "transmise aux ministères concernés.",
         "Notre délégation est favorable au maintien du format hybride, qui permet une plus "
@@ -692,8 +679,7 @@ FR = Lang(
     ),
     months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre"),
     sessions=(
-        "douzième session de la Conversation de l'OMPI sur la propriété intellectuelle et "
-        "les technologies de pointe",
+        "douzième session de la Conversation de l'OMPI sur la propriété intellectuelle et les technologies de pointe",
         "12e session de la Conversation de l'OMPI sur la PI et les technologies de pointe",
     ),
     dates=("28 et 29 octobre 2025", "28\u201329 octobre 2025"),
@@ -823,26 +809,20 @@ ES = Lang(
         "artificial {country}, aprobada en {month} de 2025.",
         "La estrategia incluye ahora un capítulo dedicado a {topic} y a la función de la "
         "oficina de propiedad intelectual.",
-        "Les agradeceríamos que inscribieran a los siguientes participantes: {name} ({role}) "
-        "y {name2} ({role2}).",
+        "Les agradeceríamos que inscribieran a los siguientes participantes: {name} ({role}) y {name2} ({role2}).",
         "¿Cuál es el plazo para presentar declaraciones por escrito?",
         "¿Habrá interpretación en los seis idiomas oficiales durante la sesión?",
         "{name} sustituirá a {name2}, quien no podrá viajar a Ginebra en esas fechas.",
         "Nuestra capital pregunta si en la sesión se abordará {topic} en el contexto del examen de patentes.",
-        "Le escribo para dar seguimiento a mi mensaje anterior sobre la solicitud de "
-        "intervenir en el punto {item}.",
-        "Tomamos nota de que el plazo de inscripción vence el {deadline} y agradeceríamos un "
-        "acuse de recibo.",
-        "¿Podría la Secretaría compartir el proyecto de programa y la lista de panelistas de "
-        "la sesión sobre {topic}?",
+        "Le escribo para dar seguimiento a mi mensaje anterior sobre la solicitud de intervenir en el punto {item}.",
+        "Tomamos nota de que el plazo de inscripción vence el {deadline} y agradeceríamos un acuse de recibo.",
+        "¿Podría la Secretaría compartir el proyecto de programa y la lista de panelistas de la sesión sobre {topic}?",
         "El {org} está consultando a las partes interesadas sobre {topic} y presentará los "
         "resultados preliminares en el Diálogo.",
         "Nuestra declaración se pronunciará en {langname} y no superará los tres minutos.",
         "Quisiéramos organizar un evento paralelo sobre {topic} durante la pausa del almuerzo del {day}.",
-        "Agradecemos la nota informativa distribuida el {deadline}, que hemos remitido a los "
-        "ministerios competentes.",
-        "Nuestra delegación apoya mantener el formato híbrido para facilitar la "
-        "participación desde las capitales.",
+        "Agradecemos la nota informativa distribuida el {deadline}, que hemos remitido a los ministerios competentes.",
+        "Nuestra delegación apoya mantener el formato híbrido para facilitar la participación desde las capitales.",
         "¿Sería posible obtener una carta de apoyo para el visado de {name}, que viajará desde {city}?",
         "La estrategia nacional {country} se revisó en {month} de 2025 para reflejar los "
         "avances recientes en materia de {topic}.",
@@ -1064,8 +1044,7 @@ RU = Lang(
         "В настоящее время {org} проводит консультации по теме «{topic}» и представит "
         "предварительные результаты в ходе Диалога.",
         "Выступление делегации будет сделано на {langname} языке и не превысит трех минут.",
-        "Мы хотели бы провести параллельное мероприятие по теме «{topic}» во время обеденного "
-        "перерыва {day}.",
+        "Мы хотели бы провести параллельное мероприятие по теме «{topic}» во время обеденного перерыва {day}.",
         "Благодарим за информационную записку от {deadline}, которая направлена в профильные министерства.",
         "Наша делегация поддерживает сохранение гибридного формата работы.",
         "Возможно ли получить письмо для оформления визы для {name}, который вылетает из г. {city}?",
@@ -1078,10 +1057,8 @@ RU = Lang(
         "При {org} создана рабочая группа по теме «{topic}» под руководством {name}.",
     ),
     announce=(
-        "Международное бюро ВОИС сообщает, что заседание {session} состоится в Женеве и в "
-        "онлайн-формате {dates}.",
-        "Государствам-членам и аккредитованным наблюдателям предлагается сообщить имена "
-        "делегатов до {deadline}.",
+        "Международное бюро ВОИС сообщает, что заседание {session} состоится в Женеве и в онлайн-формате {dates}.",
+        "Государствам-членам и аккредитованным наблюдателям предлагается сообщить имена делегатов до {deadline}.",
         "Просьбы о предоставлении слова следует направлять по адресу frontier.tech@wipo.int.",
         "Проект программы размещен на странице заседания.",
     ),
@@ -1783,9 +1760,7 @@ def _fold(name: str, value: str, sep: str = " ", split_long: bool = False) -> st
     return ("\n" + sep).join(lines)
 
 
-def _encoded_words(
-    text: str, label: str, codec: str, q: bool, room: int = 75, first_room: int = 75
-) -> list[str]:
+def _encoded_words(text: str, label: str, codec: str, q: bool, room: int = 75, first_room: int = 75) -> list[str]:
     """RFC 2047 encoded words for ``text`` in ``codec``: the first at most ``first_room``
     characters long, the others at most ``room``."""
     prefix = f"=?{label}?{'Q' if q else 'B'}?"
@@ -2049,9 +2024,7 @@ class _Slots(dict[str, str]):
         elif key == "langname":
             value = rng.choice(lang.langnames)
         elif key == "deadline":
-            day, month = rng.choice(
-                ((15, 9), (30, 9), (1, 10), (10, 10), (15, 10), (20, 10), (24, 10), (3, 11))
-            )
+            day, month = rng.choice(((15, 9), (30, 9), (1, 10), (10, 10), (15, 10), (20, 10), (24, 10), (3, 11)))
             value = lang.date_fmt(day, month)
         elif key == "day":
             value = lang.date_fmt(rng.choice((28, 29)), 10)
@@ -2208,8 +2181,7 @@ class _MessageFactory:
             lines.append(f"Tel: +41 22 {rng.randint(700, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}")
         if rng.random() < 0.4:
             lines.append(
-                f"Mob: +{rng.randint(1, 99)} {rng.randint(100, 999)} "
-                f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+                f"Mob: +{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
             )
         lines.append(p.addr)
         if p.domain not in FREEMAIL and rng.random() < 0.5:
@@ -2255,10 +2227,7 @@ class _MessageFactory:
             elif client == "yandex":
                 mid = f"{rng.randint(10**5, 10**6)}{rng.randint(10**9, 10**10)}@mail.yandex.ru"
             elif client == "mailru":
-                mid = (
-                    f"{rng.randint(1_700_000_000, 1_800_000_000)}.{self.hexid(8)}"
-                    f"@f{rng.randint(100, 999)}.i.mail.ru"
-                )
+                mid = f"{rng.randint(1_700_000_000, 1_800_000_000)}.{self.hexid(8)}@f{rng.randint(100, 999)}.i.mail.ru"
             else:
                 mid = f"{self.hexid(24)}.{rng.randint(1, 10**6)}@{domain}"
             mid = f"<{mid}>"
@@ -2411,9 +2380,7 @@ class _MessageFactory:
         if rng.random() < 0.3:
             disp_value += f";\n size={rng.randint(10_000, 900_000)}"
         if rng.random() < 0.3:
-            part.set_raw(
-                "Content-Description", _fold("Content-Description", _ascii_fold(name) or "attachment")
-            )
+            part.set_raw("Content-Description", _fold("Content-Description", _ascii_fold(name) or "attachment"))
         part.set_raw("Content-Disposition", disp_value)
         if inline_cid:
             part.set_raw("Content-ID", f"<{inline_cid}>")
@@ -2434,8 +2401,7 @@ class _MessageFactory:
             return _fold(name, text)
         latin = len(text.encode("ascii", "ignore")) > 0.7 * len(text)
         q = latin and (
-            (codec in ("iso-8859-1", "cp1252") and self.rng.random() < 0.7)
-            or client in ("thunderbird", "apple")
+            (codec in ("iso-8859-1", "cp1252") and self.rng.random() < 0.7) or client in ("thunderbird", "apple")
         )
         prefix = ""
         if client in ("thunderbird", "gmail") and ": " in text[:12]:
@@ -2470,8 +2436,7 @@ class _MessageFactory:
         chain: list[str] = []
         if p.client == "outlook":
             host = (
-                f"{rng.choice(('AM9PR', 'DB9PR', 'PAXPR', 'DU2PR'))}{rng.randint(1, 9):02d}"
-                f"MB{rng.randint(1000, 9999)}"
+                f"{rng.choice(('AM9PR', 'DB9PR', 'PAXPR', 'DU2PR'))}{rng.randint(1, 9):02d}MB{rng.randint(1000, 9999)}"
             )
             region = rng.choice(("eurprd07", "eurprd02", "namprd05"))
             relay = (
@@ -2558,8 +2523,7 @@ class _MessageFactory:
                     "ARC-Seal",
                     _fold(
                         "ARC-Seal",
-                        f"i=1; a=rsa-sha256; s=arcselector10001; d=microsoft.com; cv=none; "
-                        f"b={tok(rng, 342)}==",
+                        f"i=1; a=rsa-sha256; s=arcselector10001; d=microsoft.com; cv=none; b={tok(rng, 342)}==",
                         " ",
                         split_long=True,
                     ),
@@ -2593,9 +2557,7 @@ class _MessageFactory:
             out.append(
                 (
                     "Thread-Topic",
-                    self.encode_text_header(
-                        subject.split(": ", 1)[-1], p.label, p.codec, "Thread-Topic", p.client
-                    ),
+                    self.encode_text_header(subject.split(": ", 1)[-1], p.label, p.codec, "Thread-Topic", p.client),
                 )
             )
             out.append(("Thread-Index", f"A{tok(rng, 30)}=="))
@@ -2613,12 +2575,8 @@ class _MessageFactory:
                     ),
                 )
             )
-            out.append(
-                ("X-Gm-Message-State", _fold("X-Gm-Message-State", tok(rng, 120), " ", split_long=True))
-            )
-            out.append(
-                ("X-Google-Smtp-Source", _fold("X-Google-Smtp-Source", tok(rng, 80), " ", split_long=True))
-            )
+            out.append(("X-Gm-Message-State", _fold("X-Gm-Message-State", tok(rng, 120), " ", split_long=True)))
+            out.append(("X-Google-Smtp-Source", _fold("X-Google-Smtp-Source", tok(rng, 80), " ", split_long=True)))
         return out
 
     def exchange_tail(self, p: Persona, lean: bool, has_attach: bool) -> list[tuple[str, str]]:
@@ -2715,9 +2673,7 @@ class _MessageFactory:
         bucket, target = self.pick_target()
         when = self.when(index)
         if bucket == 0:
-            kind = rng.choices(
-                ("plain", "alternative", "html", "ooo", "bounce", "calendar"), (42, 40, 7, 5, 3, 3)
-            )[0]
+            kind = rng.choices(("plain", "alternative", "html", "ooo", "bounce", "calendar"), (42, 40, 7, 5, 3, 3))[0]
         elif bucket == 1:
             kind = rng.choices(("mixed", "newsletter", "forward"), (84, 12, 4))[0]
         else:
@@ -2795,9 +2751,7 @@ class _MessageFactory:
         if mode == "forward" or p.client in ("outlook", "exchange"):
             labels = lang.header_labels
             head = [
-                lang.original
-                if mode != "forward" or rng.random() < 0.5
-                else "---------- Forwarded message ---------",
+                lang.original if mode != "forward" or rng.random() < 0.5 else "---------- Forwarded message ---------",
                 f"{labels[0]} {q_name} <{q_addr}>",
                 f"{labels[1]} {date_s}",
                 f"{labels[2]} {MAILBOX}",
@@ -2990,9 +2944,7 @@ class _MessageFactory:
         if p.client == "gmail":
             out.append("</div>")
         else:
-            out.append(
-                "</div>\n</body>\n</html>" if p.client in ("outlook", "exchange") else "</body></html>"
-            )
+            out.append("</div>\n</body>\n</html>" if p.client in ("outlook", "exchange") else "</body></html>")
         return "\n".join(out) + "\n"
 
     def finish(self, msg: EmailMessage, attachments: list[Placeholder], target: int) -> bytes:
@@ -3012,9 +2964,7 @@ class _MessageFactory:
         pieces.append(rest)
         return b"".join(pieces)
 
-    def remember(
-        self, msgid: str, refs: tuple[str, ...], subject: str, p: Persona, when: datetime, text: str
-    ) -> None:
+    def remember(self, msgid: str, refs: tuple[str, ...], subject: str, p: Persona, when: datetime, text: str) -> None:
         self.history.append(Sent(msgid, refs, subject, p, when, text[:4000]))
 
     def cost(self, text: str, codec: str, cte: str) -> float:
@@ -3028,9 +2978,7 @@ class _MessageFactory:
             return len(data) * 4 / 3 * 78 / 76
         return len(data) * 1.015 + data.count(b"\n")
 
-    def fill(
-        self, p: Persona, room: float, codec: str, cte: str, html_cte: str | None, plain: bool
-    ) -> list[str]:
+    def fill(self, p: Persona, room: float, codec: str, cte: str, html_cte: str | None, plain: bool) -> list[str]:
         """Paragraphs whose encoded plain and/or HTML renderings take about ``room`` bytes."""
         rng = self.rng
         lang = p.lang
@@ -3084,9 +3032,7 @@ class _MessageFactory:
         quote, parent_id, refs = "", None, ()
         if mode != "new":
             share = rng.uniform(0.05, 0.3) if has_attach else rng.uniform(0.1, 0.45)
-            quote, parent_id, refs = self.quote(
-                p, mode, parent, when, int(min(target, 20 * KIB) * share / unit)
-            )
+            quote, parent_id, refs = self.quote(p, mode, parent, when, int(min(target, 20 * KIB) * share / unit))
         headers = self.top_headers(p, when, subject, msgid, parent_id, refs, lean, has_attach)
         greeting = rng.choice(lang.greetings).format_map(_Slots(self, lang, p))
         sig = [rng.choice(lang.closings), "", *p.signature]
@@ -3159,9 +3105,7 @@ class _MessageFactory:
             room = target - len(build([greeting])[0].as_bytes(policy=POLICY))
         paras = [
             greeting,
-            *self.fill(
-                p, room, codec, plain_cte or cte, html_cte if with_html else None, plain_cte is not None
-            ),
+            *self.fill(p, room, codec, plain_cte or cte, html_cte if with_html else None, plain_cte is not None),
         ]
         msg, attachments = build(paras)
         raw = self.finish(msg, attachments, target)
@@ -3189,9 +3133,7 @@ class _MessageFactory:
         text = EmailMessage(policy=POLICY)
         self.text_part(text, plain, "plain", label, codec, cte, flowed)
         html_part = EmailMessage(policy=POLICY)
-        self.text_part(
-            html_part, self.render_html(p, paras, sig, quote, label, logo), "html", label, codec, html_cte
-        )
+        self.text_part(html_part, self.render_html(p, paras, sig, quote, label, logo), "html", label, codec, html_cte)
         if attachments is not None and logo:
             alt = EmailMessage(policy=POLICY)
             self.multipart(alt, "alternative", p.client, [text, html_part])
@@ -3205,9 +3147,7 @@ class _MessageFactory:
         rng = self.rng
         lang = p.lang if rng.random() < 0.8 else EN
         if rng.random() < 0.15:
-            kind = rng.choices(
-                [k for k, _ in ATTACHMENT_KIND_WEIGHTS], [w for _, w in ATTACHMENT_KIND_WEIGHTS]
-            )[0]
+            kind = rng.choices([k for k, _ in ATTACHMENT_KIND_WEIGHTS], [w for _, w in ATTACHMENT_KIND_WEIGHTS])[0]
             if kind == "tnef":
                 return "winmail.dat", kind
             stem = rng.choice(("document", "scan", "Doc1", "attachment"))
@@ -3270,9 +3210,7 @@ class _MessageFactory:
             )
         )
         cal = EmailMessage(policy=POLICY)
-        self.text_part(
-            cal, ics, "calendar", "utf-8", "utf-8", rng.choice(("base64", "8bit")), "; method=REPLY"
-        )
+        self.text_part(cal, ics, "calendar", "utf-8", "utf-8", rng.choice(("base64", "8bit")), "; method=REPLY")
         self.multipart(msg, "alternative", p.client, [text, cal])
 
     # ---- robots --------------------------------------------------------------------------
@@ -3445,9 +3383,7 @@ class _MessageFactory:
             f"mail{rng.randint(1, 40)}.suw{rng.randint(10, 99)}.mcsv.net",
         )
         token = self.blob.token(rng, 24).replace("/", "_").replace("+", "-")
-        msg.set_raw(
-            "List-Id", _fold("List-Id", f"{_ascii_fold(name)} <{token[:10].lower()}.list-id.{domain}>")
-        )
+        msg.set_raw("List-Id", _fold("List-Id", f"{_ascii_fold(name)} <{token[:10].lower()}.list-id.{domain}>"))
         msg.set_raw(
             "List-Unsubscribe",
             _fold(
@@ -3476,9 +3412,7 @@ class _MessageFactory:
             "></td></tr>"
         ]
         use_related = rng.random() < 0.5 and target > 40 * KIB
-        html_limit = (
-            min(target - 6 * KIB, rng.randint(25 * KIB, 90 * KIB)) if use_related else target - 6 * KIB
-        )
+        html_limit = min(target - 6 * KIB, rng.randint(25 * KIB, 90 * KIB)) if use_related else target - 6 * KIB
         html_cte = rng.choice(("quoted-printable", "base64"))
         html_factor = 1.37 if html_cte == "base64" else 1.06
         size = 2500.0
@@ -3486,9 +3420,7 @@ class _MessageFactory:
             headline = self.subject(lang, None)
             blurb = " ".join(self.sentence(lang, lang.sentences, None) for _ in range(rng.randint(2, 4)))
             link = (
-                f"https://click.{domain}/ls/click?upn={self.blob.token(rng, rng.randint(120, 260))}".replace(
-                    "+", "-"
-                )
+                f"https://click.{domain}/ls/click?upn={self.blob.token(rng, rng.randint(120, 260))}".replace("+", "-")
                 .replace("/", "_")
                 .replace("=", "")
             )

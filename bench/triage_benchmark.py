@@ -38,17 +38,13 @@ print(round(rss() - before, 1))
 
 def _memory(load: str) -> float:
     code = MEMORY_PROBE.format(repo=str(REPO), load=load)
-    return float(
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    )
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
 def main() -> None:
     """Print the timing and memory figures."""
     events = load_events(REPO / "config" / "events.toml")
-    labels = [
-        json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()
-    ]
+    labels = [json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()]
     parsed = [parse_message((LABELLED / label["file"]).read_bytes()) for label in labels]
     warm_up()
     plain: list[float] = []

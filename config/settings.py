@@ -85,9 +85,7 @@ class Settings(BaseSettings):
     imap_port: int | None = Field(None, ge=1, le=65535, description="Default 993 for ssl, else 143.")
     imap_user: str | None = None
     imap_password: SecretStr | None = None
-    imap_oauth2_token: SecretStr | None = Field(
-        None, description="XOAUTH2 access token instead of a password."
-    )
+    imap_oauth2_token: SecretStr | None = Field(None, description="XOAUTH2 access token instead of a password.")
     imap_security: Security = Security.SSL
     imap_folder: str = "INBOX"
     imap_batch_size: int = Field(100, ge=1, le=5000)

@@ -254,9 +254,7 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
 
 #: Names that are also ordinary words or first names: they count only capitalised, inside a mission/office
 #: phrase or as the sender ("Jordan Smith will attend", "того же мнения").
-_WEAK = frozenset(
-    {"chad", "jordan", "maurice", "mauricio", "granada", "grenade", "того", "عمان", "中非", "加纳"}
-)
+_WEAK = frozenset({"chad", "jordan", "maurice", "mauricio", "granada", "grenade", "того", "عمان", "中非", "加纳"})
 
 _HOST = "Switzerland"  # the meeting place: counts only in a phrase or as the sender
 _LEADING_ARTICLES = frozenset({"the", "l", "le", "la", "les"})  # dropped from names: "the State of Eritrea"
@@ -608,9 +606,7 @@ _ES_STATE = (
     r"(?:(?:republica|reino|estado|principado|sultanato|federacion|confederacion|gran\s+ducado|emirato|mancomunidad)"
     r"(?:\s+[\w'-]+){0,2}?\s+" + _ES_DE + r")?"
 )
-_RU_STATE = (
-    r"(?:(?:республик|королевств|государств|княжеств|султанат|федераци|конфедераци|содружеств|эмират)\w*\s+)?"
-)
+_RU_STATE = r"(?:(?:республик|королевств|государств|княжеств|султанат|федераци|конфедераци|содружеств|эмират)\w*\s+)?"
 _AR_STATE = r"(?:ل?(?:ال)?(?:جمهوريه|مملكه|دوله|اماره|سلطنه|اتحاد)\s+)?"
 _LOOSE = r"[^.;:\n]{0,60}?\s"
 #: Up to four words between an institution and the country in the genitive ("Агентство по интеллектуальной
@@ -899,19 +895,11 @@ def _times(n: int) -> str:
 
 # --------------------------------------------------------------------------- sender domain
 
-_GENERIC_TLDS = frozenset(
-    {"com", "org", "net", "int", "gov", "edu", "mil", "info", "biz", "example", "test", "local"}
-)
-_VANITY_TLDS = frozenset(
-    {"co", "me", "tv", "io", "ai", "fm", "ly", "ws", "cc", "to", "nu", "gg", "la", "md", "am"}
-)
+_GENERIC_TLDS = frozenset({"com", "org", "net", "int", "gov", "edu", "mil", "info", "biz", "example", "test", "local"})
+_VANITY_TLDS = frozenset({"co", "me", "tv", "io", "ai", "fm", "ly", "ws", "cc", "to", "nu", "gg", "la", "md", "am"})
 #: Two-letter label parts that are words or IT jargon rather than ISO codes ("no-reply", "team-it").
-_WORDS_NOT_CODES = frozenset(
-    _split("no me my to in it is at be by do go so us am an as id tv ai co fm pe ad")
-)
-_OFFICIAL_SLD = frozenset(
-    {"gov", "gob", "go", "gouv", "govt", "gv", "mil", "mfa", "mofa", "mre", "nic", "ac", "edu"}
-)
+_WORDS_NOT_CODES = frozenset(_split("no me my to in it is at be by do go so us am an as id tv ai co fm pe ad"))
+_OFFICIAL_SLD = frozenset({"gov", "gob", "go", "gouv", "govt", "gv", "mil", "mfa", "mofa", "mre", "nic", "ac", "edu"})
 
 
 def _from_domain(domain: str, tables: _Tables) -> tuple[str | None, str]:
@@ -937,12 +925,7 @@ def _from_domain(domain: str, tables: _Tables) -> tuple[str | None, str]:
         parts = re.split(r"[-_]", label)
         for k, part in enumerate(parts):
             code = {"uk": "GB"}.get(part, part.upper())
-            if (
-                len(part) == 2
-                and (k > 0 or pos > 0)
-                and part not in _WORDS_NOT_CODES
-                and code in tables.codes
-            ):
+            if len(part) == 2 and (k > 0 or pos > 0) and part not in _WORDS_NOT_CODES and code in tables.codes:
                 return tables.codes[code], f"'{part}'"
     return None, ""
 

@@ -50,9 +50,7 @@ class Event(BaseModel):
         day = self.deadlines.get(category)
         if day is None:
             return None
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.timezone)).astimezone(
-            UTC
-        )
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
 
     def opens_at(self) -> datetime:
         """When submissions start to be attributed to this event (``open_from``, else 60 days before)."""
@@ -106,9 +104,7 @@ _SESSION_WORDS = {
 }
 
 
-def match_event(
-    text: str, received_at: datetime | None, events: list[Event]
-) -> tuple[Event | None, list[str]]:
+def match_event(text: str, received_at: datetime | None, events: list[Event]) -> tuple[Event | None, list[str]]:
     """The event a message is about: its circular number, its session number, else the one open at arrival."""
     for event in events:
         if event.circular:

@@ -160,9 +160,7 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
                     title, name = _person_near(lines[j])
                     if name:
                         break
-                    if _NAME_LINE.match(lines[j]) and k + 1 < len(
-                        above
-                    ):  # a table: title, name, … a cell a line
+                    if _NAME_LINE.match(lines[j]) and k + 1 < len(above):  # a table: title, name, … a cell a line
                         only = _HONORIFIC_ONLY.match(lines[above[k + 1]])
                         if only:
                             title, name = only.group("title"), lines[j]
@@ -213,7 +211,7 @@ _AFTER_CUE_NAME = re.compile(
 
 
 def _person_in(window: str) -> str | None:
-    title, name = _person_near(window)
+    _title, name = _person_near(window)
     fio = _RU_FIO.search(window)
     if fio and (name is None or window.find(fio.group(0)) < window.find(name)):
         return fio.group(0)
@@ -255,9 +253,7 @@ def extract_measure(text: str) -> str:
     return best[1] if best else "other"
 
 
-def extract_fields(
-    category: str, text: str, *, sender_name: str = "", sender_address: str = ""
-) -> dict[str, Any]:
+def extract_fields(category: str, text: str, *, sender_name: str = "", sender_address: str = "") -> dict[str, Any]:
     """The contract fields of ``category`` (empty for categories without fields)."""
     if category not in ("speaker_request", "nomination", "clearinghouse_update"):
         return {}

@@ -22,6 +22,7 @@ _SCRIPTS = {
 }
 HAN_WEIGHT = 3  # one Han character carries about a word's meaning
 MAX_CHARS = 4000
+LATIN_SAMPLE = 800  # characters enough to tell English, French and Spanish apart
 
 
 def script_counts(text: str) -> dict[str, float]:
@@ -33,7 +34,7 @@ def script_counts(text: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _latin_identifier():  # noqa: ANN202 - py3langid has no type hints
+def _latin_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -57,7 +58,7 @@ def detect_language(text: str) -> tuple[str, float]:
     if script == "cyrillic":
         return "ru", share
     latin_only = re.sub(r"[^\w\s'’.,;:!?¿¡-]|[\d_]", " ", cleaned)
-    language, probability = _latin_identifier().classify(latin_only[:4000])
+    language, probability = _latin_identifier().classify(latin_only[:LATIN_SAMPLE])
     return language, float(probability) * share
 
 

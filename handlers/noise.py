@@ -42,9 +42,7 @@ def _lower_compile(*parts: str) -> re.Pattern[str]:
     return re.compile("".join(parts).lower())
 
 
-DAEMON_SENDER = re.compile(
-    r"^(?:mailer-daemon|postmaster|mail-daemon|mailer|bounces?|mdaemon)(?:[+.-].*)?@", re.I
-)
+DAEMON_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailer|bounces?|mdaemon)(?:[+.-].*)?@", re.I)
 BOUNCE_SUBJECT = _lower_compile(
     r"undeliver|undelivered mail|delivery status notification|delivery (?:has )?fail|mail delivery (?:failed|"
     r"subsystem|system)|returned mail|failure notice|delivery report|non remis|non distribu|impossible de "
@@ -73,15 +71,12 @@ def check_bounce(parsed: ParsedMessage, own: str) -> Verdict | None:
     )
     if daemon:
         signals.append(f"sender: {sender or 'mail delivery system'}")
-    if _header(parsed, "return-path") in ("<>", ""):
-        if "return-path" in parsed.headers:
-            signals.append("header: Return-Path <>")
+    if "return-path" in parsed.headers and _header(parsed, "return-path") in ("<>", ""):
+        signals.append("header: Return-Path <>")
     subject = parsed.subject.lower()
     if BOUNCE_SUBJECT.search(subject):
         signals.append(f"subject: {BOUNCE_SUBJECT.search(subject).group(0)!r}")  # type: ignore[union-attr]
-    body_hit = DSN_BODY.search(own[:5000].lower()) or DSN_BODY.search(
-        "\n".join(parsed.forwarded)[:3000].lower()
-    )
+    body_hit = DSN_BODY.search(own[:5000].lower()) or DSN_BODY.search("\n".join(parsed.forwarded)[:3000].lower())
     if body_hit:
         signals.append(f"body: DSN wording {body_hit.group(0)!r}")
     if "x-failed-recipients" in parsed.headers:
@@ -211,7 +206,7 @@ def check_bulk_or_spam(parsed: ParsedMessage, own: str) -> Verdict | None:
         signals.append(f"reply-to elsewhere: {', '.join(sorted(reply_domains))}")
     if "x-spam-flag" in parsed.headers and _header(parsed, "x-spam-flag").lower().startswith("yes"):
         signals.append("header: X-Spam-Flag: YES")
-    text = (own or parsed.text)[:6000].lower()
+    text = (own or parsed.text)[:3000].lower()
     subject = parsed.subject.lower()
     lure = LURE.search(text) or LURE.search(subject)
     if lure:

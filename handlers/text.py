@@ -22,9 +22,7 @@ _FORWARD_SEPARATOR = re.compile(
     r"\s*:?\s*[-_=*<]*",
     re.IGNORECASE,
 )
-_WROTE = re.compile(
-    r"(?:\bwrote|a écrit|escribió|пишет|написал(?:\(а\)|а)?|كتب|写道|寫道)\s*[:：]\s*$", re.IGNORECASE
-)
+_WROTE = re.compile(r"(?:\bwrote|a écrit|escribió|пишет|написал(?:\(а\)|а)?|كتب|写道|寫道)\s*[:：]\s*$", re.IGNORECASE)
 _WROTE_START = re.compile(r"^\s*(?:on|le|el|в|في|于|在)\b", re.IGNORECASE)
 _HEADER_FROM = re.compile(r"^\s*\*?(?:from|de|von|от|من|发件人|寄件者|發件人)\s*\*?\s*[:：]", re.IGNORECASE)
 _HEADER_NEXT = re.compile(

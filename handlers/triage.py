@@ -17,14 +17,14 @@ from pydantic import BaseModel, Field
 
 from handlers.events import SUBMISSIONS, Event, deadline_status, match_event
 from handlers.fields import extract_delegates, extract_fields, extract_url
-from handlers.language import detect_language
+from handlers.language import detect_language, script_counts
 from handlers.noise import classify_noise
 from handlers.phrases import PHRASES, THIS_EVENT, Phrase, simplify
 from handlers.text import split_own_text
 from parsers.model import ParsedMessage
 
 NEEDS_TRIAGE_BELOW = 0.6
-MAX_SCORED_CHARS = 8000  # the request is near the top; long attachments and footers add nothing
+MAX_SCORED_CHARS = 3000  # the request is near the top; long attachments and footers add nothing
 MAX_READ_CHARS = 30000  # bounded work per message, whatever its size
 ACKNOWLEDGED = (*SUBMISSIONS, "question")
 RULES_VERSION = 1
@@ -51,8 +51,9 @@ def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]],
     hits: dict[str, list[str]] = defaultdict(list)
     matched: dict[str, list[Phrase]] = defaultdict(list)
     text = simplify(text[:MAX_SCORED_CHARS]).lower()
+    scripts = frozenset(name for name, n in script_counts(text).items() if n >= 3)
     for phrase in PHRASES:
-        found = phrase.pattern.search(text)
+        found = phrase.search(text, scripts)
         if found:
             scores[phrase.category] += phrase.weight
             hits[phrase.category].append(found.group(0).strip()[:40])
@@ -126,14 +127,10 @@ def _states(text: str, phrases: list[Phrase]) -> bool:
     return any(phrase.weight >= INTENT and _asserts(text, phrase.pattern) for phrase in phrases)
 
 
-def _choose(
-    scores: dict[str, float], evidence: Evidence, about_this_event: bool
-) -> tuple[str, float, list[str]]:
+def _choose(scores: dict[str, float], evidence: Evidence, about_this_event: bool) -> tuple[str, float, list[str]]:
     submissions = {c: scores.get(c, 0.0) for c in SUBMISSIONS}
     submissions["nomination"] += 3.0 if evidence.delegates else 0.0
-    submissions["clearinghouse_update"] += (
-        1.5 if evidence.link and submissions["clearinghouse_update"] else 0.0
-    )
+    submissions["clearinghouse_update"] += 1.5 if evidence.link and submissions["clearinghouse_update"] else 0.0
     best = max(submissions, key=lambda c: submissions[c])
     top = submissions[best]
     question, other = scores.get("question", 0.0), scores.get("other", 0.0)
@@ -143,9 +140,7 @@ def _choose(
         "clearinghouse_update": evidence.link or evidence.submitting,
         "speaker_request": evidence.intent["speaker_request"],
     }
-    reasons = [
-        f"evidence: {evidence.delegates} delegate(s), link={evidence.link}, questions={evidence.questions}"
-    ]
+    reasons = [f"evidence: {evidence.delegates} delegate(s), link={evidence.link}, questions={evidence.questions}"]
     if scores.get("not_for_us") and not evidence.delegates:
         return "other", round(min(0.95, 0.7 + scores["not_for_us"] / 20), 3), [*reasons, "not for this event"]
     if scores.get("invitation") and not evidence.delegates and not evidence.intent["speaker_request"]:
@@ -213,9 +208,7 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
         signals.append("text: forwarded content read (little own text)")
     scores, hits, intents = score_categories(content)
     subject_scores, subject_hits, _ = score_categories(parsed.subject)
-    if subject_scores.get("other_meeting") and not scores.get(
-        "other_meeting"
-    ):  # another meeting in the subject
+    if subject_scores.get("other_meeting") and not scores.get("other_meeting"):  # another meeting in the subject
         scores["other_meeting"] = subject_scores["other_meeting"]
         hits["other_meeting"] = [f"subject: {h}" for h in subject_hits["other_meeting"]]
     if attachment_text and max((scores.get(c, 0.0) for c in SUBMISSIONS), default=0.0) < 2.5:
@@ -244,9 +237,7 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
 
     event, event_signals = match_event(f"{parsed.subject}\n{content}", parsed.received_at, events)
     signals.extend(event_signals)
-    status = (
-        deadline_status(category, parsed.received_at, event) if category in SUBMISSIONS else "not_applicable"
-    )
+    status = deadline_status(category, parsed.received_at, event) if category in SUBMISSIONS else "not_applicable"
     if status != "not_applicable":
         signals.append(f"deadline: {status} (arrived {parsed.received_at:%Y-%m-%d %H:%M} UTC)")
     fields = extract_fields(

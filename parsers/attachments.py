@@ -18,6 +18,7 @@ Resource limits (LIBRARY-NOTES P27-P29):
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import unicodedata
@@ -31,6 +32,8 @@ import pypdf
 
 from parsers.charsets import codec_for
 from parsers.html_text import html_to_text
+
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # it logs every malformed PDF as a warning
 
 KIB = 1024
 MIB = 1024 * KIB

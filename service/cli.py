@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import UTC, datetime
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -174,9 +174,7 @@ class ExportFormat(StrEnum):
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.JSONL,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
 ) -> None:
     """Write every stored message as JSON lines."""
     settings = _settings()
@@ -235,9 +233,7 @@ def retriage_(
 @app.command("evaluate")
 def evaluate_(
     folder: Annotated[Path, typer.Argument(help="Folder of labelled .eml files.")],
-    labels: Annotated[
-        Path, typer.Option("--labels", help="JSON lines: file, category, language, received, …")
-    ],
+    labels: Annotated[Path, typer.Option("--labels", help="JSON lines: file, category, language, received, …")],
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every misclassified file.")] = False,
 ) -> None:
     """Score triage against labelled mail: precision/recall/F1, languages, fields, deadlines, confusion."""
@@ -256,13 +252,9 @@ def evaluate_(
         f"   acknowledgment decisions right {report.ack_right / total:.3f}   needs_triage {report.needs_triage}",
         highlight=False,
     )
-    out.print(
-        f"acknowledgments due on auto-replies, bounces or spam: {len(report.robot_acks)}", highlight=False
-    )
+    out.print(f"acknowledgments due on auto-replies, bounces or spam: {len(report.robot_acks)}", highlight=False)
     for name in sorted(report.fields_checked):
-        out.print(
-            f"  field {name}: {report.fields_right[name]}/{report.fields_checked[name]}", highlight=False
-        )
+        out.print(f"  field {name}: {report.fields_right[name]}/{report.fields_checked[name]}", highlight=False)
     confusion = Table(title="Confusion matrix (rows: label, columns: triage)")
     confusion.add_column("label \\ triage")
     for c in CATEGORIES:

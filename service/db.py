@@ -56,7 +56,5 @@ def open_database(url: str) -> Engine:
         upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StorageError(
-            f"database {make_url(url).render_as_string(hide_password=True)}: {reason}"
-        ) from exc
+        raise StorageError(f"database {make_url(url).render_as_string(hide_password=True)}: {reason}") from exc
     return engine

@@ -46,4 +46,5 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level)
     for noisy in ("imapclient", "apscheduler.executors", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("mailparser").setLevel(logging.CRITICAL)  # it logs ordinary malformed mail as errors
+    for chatty in ("mailparser", "pypdf"):  # they log ordinary malformed mail and attachments as errors
+        logging.getLogger(chatty).setLevel(logging.CRITICAL)

@@ -57,9 +57,7 @@ class ImapTarget:
             security=settings.imap_security,
             user=settings.imap_user,
             password=settings.imap_password.get_secret_value() if settings.imap_password else None,
-            oauth2_token=settings.imap_oauth2_token.get_secret_value()
-            if settings.imap_oauth2_token
-            else None,
+            oauth2_token=settings.imap_oauth2_token.get_secret_value() if settings.imap_oauth2_token else None,
             folder=settings.imap_folder,
             timeout=settings.imap_timeout_seconds,
         )
@@ -127,8 +125,7 @@ class ImapSource:
             except (OSError, IMAPClientError) as exc:
                 if attempt == attempts or (stop is not None and stop.is_set()):
                     raise MailboxError(
-                        f"IMAP {self.target.host}:{self.target.port} failed after {attempt} attempt(s): "
-                        f"{_reason(exc)}"
+                        f"IMAP {self.target.host}:{self.target.port} failed after {attempt} attempt(s): {_reason(exc)}"
                     ) from exc
                 delay = min(30.0, 0.5 * 2 ** (attempt - 1))
                 log.warning(
@@ -222,9 +219,7 @@ class ImapSource:
 
     def _raw_mail(self, uid: int, raw: bytes, internaldate: datetime | None) -> RawMail:
         t = self.target
-        if (
-            internaldate is not None and internaldate.tzinfo is not None
-        ):  # imapclient's FixedOffset won't pickle
+        if internaldate is not None and internaldate.tzinfo is not None:  # imapclient's FixedOffset won't pickle
             internaldate = internaldate.replace(tzinfo=timezone(internaldate.utcoffset() or timedelta(0)))
         return RawMail(
             raw=bytes(raw),

@@ -23,9 +23,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return (
-            value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value.astimezone(UTC)
-        )
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
@@ -84,9 +82,7 @@ class Message(SQLModel, table=True):
     event: str | None = Field(default=None, max_length=64, index=True)
     deadline_status: str | None = Field(default=None, max_length=16, index=True)
     acknowledge: bool = False
-    fields: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSONType, nullable=False, default=dict)
-    )
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False, default=dict))
     signals: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False, default=list))
     rules_version: int | None = None
     triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -116,9 +112,7 @@ class MessageLocation(SQLModel, table=True):
     """Where a stored message was seen on an IMAP server: (account, folder, UIDVALIDITY, UID)."""
 
     __tablename__ = "message_location"
-    __table_args__ = (
-        UniqueConstraint("account", "folder", "uidvalidity", "uid", name="uq_message_location_uid"),
-    )
+    __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity", "uid", name="uq_message_location_uid"),)
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: int = Field(foreign_key="message.id", index=True)

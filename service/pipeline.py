@@ -1,9 +1,10 @@
 """The product in one screen: raw bytes → archive → parse → store, a batch at a time.
 
 ``process_one`` is the per-message work: archive the raw bytes, parse, archive the attachment bytes,
-triage (category, language, fields, event, deadline). It runs in parser processes, one per core, and never raises: a failure becomes a
-value. The :class:`Ingestor` is the shell around it: ``submit`` skips what is already stored (same bytes =
-same message) and hands the rest to the parsers, so the source can fetch the next batch meanwhile;
+triage (category, language, fields, event, deadline). It runs in parser processes, one per core, and
+never raises: a failure becomes a value. The :class:`Ingestor` is the shell around it: ``submit`` skips
+what is already stored (same bytes = same message) and hands the rest to the parsers, so the source can
+fetch the next batch meanwhile;
 ``complete`` stores messages, attachments, IMAP locations, the mailbox position and the audit trail in
 **one** transaction. A crash before that commit loses nothing (the next pass fetches the batch again and
 archive writes are idempotent); a crash after it repeats nothing (the position moved with the messages).
@@ -153,9 +154,7 @@ def _error(item: Processed, mail: RawMail) -> str | None:
 class Ingestor:
     """Stores batches of raw mail; owns the archive, the database engine and the parser processes."""
 
-    def __init__(
-        self, engine: Engine, archive: Archive, *, workers: int = 0, events: Sequence[Event] = ()
-    ) -> None:
+    def __init__(self, engine: Engine, archive: Archive, *, workers: int = 0, events: Sequence[Event] = ()) -> None:
         self.engine = engine
         self.archive = archive
         self.events = list(events)
@@ -205,14 +204,11 @@ class Ingestor:
             size = max(1, min(16, len(items) // (self.workers * 2)))
             pool = self._executor()
             pending.futures = [
-                pool.submit(_process_chunk, items[i : i + size], root, self.events)
-                for i in range(0, len(items), size)
+                pool.submit(_process_chunk, items[i : i + size], root, self.events) for i in range(0, len(items), size)
             ]
         return pending
 
-    def ingest_batch(
-        self, mails: Sequence[RawMail], *, source: str, location: Location | None = None
-    ) -> BatchResult:
+    def ingest_batch(self, mails: Sequence[RawMail], *, source: str, location: Location | None = None) -> BatchResult:
         """Archive, parse and store ``mails`` now (see :meth:`submit` and :meth:`complete`)."""
         return self.complete(self.submit(mails, source=source, location=location))
 

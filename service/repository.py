@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,6 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
-
-import re
 
 from handlers.triage import Triage
 from parsers.dates import as_utc
@@ -170,9 +169,7 @@ def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Messa
                 )
             )
         extra = {"possible_duplicate_of": row.duplicate_of_id} if row.duplicate_of_id else {}
-        audit(
-            session=session, action="stored", message_id=row.id, status=row.status, origin=row.origin, **extra
-        )
+        audit(session=session, action="stored", message_id=row.id, status=row.status, origin=row.origin, **extra)
     return rows
 
 
@@ -248,9 +245,7 @@ def reset_mailbox(*, session: Session, account: str, folder: str, uidvalidity: i
     return old
 
 
-def known_uids(
-    *, session: Session, account: str, folder: str, uidvalidity: int, uids: Sequence[int]
-) -> set[int]:
+def known_uids(*, session: Session, account: str, folder: str, uidvalidity: int, uids: Sequence[int]) -> set[int]:
     """Which of ``uids`` are recorded as stored in this folder."""
     if not uids:
         return set()
@@ -265,9 +260,7 @@ def known_uids(
     return set(rows)
 
 
-def iter_messages(
-    *, session: Session, ids: Sequence[int] | None = None, batch: int = 500
-) -> Iterator[Message]:
+def iter_messages(*, session: Session, ids: Sequence[int] | None = None, batch: int = 500) -> Iterator[Message]:
     """Stored messages in id order (optionally only ``ids``), read in chunks to bound memory."""
     last = 0
     while True:

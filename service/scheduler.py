@@ -34,9 +34,7 @@ def run_forever(job: Callable[[threading.Event], None], *, every_seconds: int) -
     )
 
     def _on_signal(signum: int, _frame: object) -> None:
-        log.info(
-            "signal received; finishing the batch in hand", extra={"signal": signal.Signals(signum).name}
-        )
+        log.info("signal received; finishing the batch in hand", extra={"signal": signal.Signals(signum).name})
         stop.set()
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -39,9 +39,7 @@ def _snapshot(message: Message) -> dict[str, object]:
     return {name: getattr(message, name) for name in COMPARED}
 
 
-def retriage(
-    engine: Engine, archive: Archive, events: list[Event], *, since: datetime | None
-) -> RetriageReport:
+def retriage(engine: Engine, archive: Archive, events: list[Event], *, since: datetime | None) -> RetriageReport:
     """Triage stored messages again from their raw bytes; staff-corrected decisions are never overwritten."""
     report = RetriageReport()
     with Session(engine) as session:
@@ -68,9 +66,7 @@ def retriage(
                     report.moves[(str(before["category"]), str(after["category"]))] += 1
                     changes = {k: [before[k], after[k]] for k in COMPARED if before[k] != after[k]}
                     if len(report.examples) < 20:
-                        report.examples.append(
-                            f"#{message.id} {json.dumps(changes, ensure_ascii=False)[:200]}"
-                        )
+                        report.examples.append(f"#{message.id} {json.dumps(changes, ensure_ascii=False)[:200]}")
                     repository.audit(
                         session=session,
                         action="retriaged",
@@ -87,7 +83,7 @@ def _decide(message: Message, archive: Archive, events: list[Event]) -> Triage |
     try:
         parsed = parse_message(archive.get(message.sha256), internaldate=internaldate)
         return triage(parsed, events, attachment_text(parsed))
-    except (MessageParseError, OSError, Exception):  # noqa: BLE001 - one bad message must not stop the run
+    except (MessageParseError, OSError, Exception):
         return None
 
 

@@ -84,9 +84,7 @@ def imap_settings(dovecot: DovecotServer, make_settings: Callable[..., Settings]
 
 def sample_messages() -> list[bytes]:
     """The bundled sample mailbox, as raw messages."""
-    files = sorted(
-        p for sub in ("cur", "new") for p in (SAMPLES / sub).glob("*") if not p.name.startswith(".")
-    )
+    files = sorted(p for sub in ("cur", "new") for p in (SAMPLES / sub).glob("*") if not p.name.startswith("."))
     return [p.read_bytes() for p in files]
 
 

@@ -85,9 +85,7 @@ def test_unreachable_imap_server_exits_non_zero_with_one_line(make_settings) -> 
     )
     done = cli("poll", "--once", env=intake_env(settings), timeout=60)
     assert done.returncode == 1
-    assert (
-        done.stderr.strip().startswith("error: IMAP 127.0.0.1:1 failed") and "\n" not in done.stderr.strip()
-    )
+    assert done.stderr.strip().startswith("error: IMAP 127.0.0.1:1 failed") and "\n" not in done.stderr.strip()
 
 
 def test_import_of_a_missing_path_fails_cleanly(make_settings) -> None:
@@ -98,9 +96,7 @@ def test_import_of_a_missing_path_fails_cleanly(make_settings) -> None:
 def test_import_splits_mbox_and_reads_maildir_and_eml(make_settings, tmp_path: Path) -> None:
     mbox = tmp_path / "archive.mbox"
     mbox.write_bytes(
-        b"".join(
-            b"From sender@example.org Fri Oct  3 10:00:00 2025\n" + make_message(i) + b"\n" for i in range(3)
-        )
+        b"".join(b"From sender@example.org Fri Oct  3 10:00:00 2025\n" + make_message(i) + b"\n" for i in range(3))
     )
     eml = tmp_path / "single.eml"
     eml.write_bytes(make_message(10))

@@ -34,9 +34,7 @@ def test_every_message_stored_once_then_nothing_then_new_mail(dovecot, imap_sett
         assert _count(ingestor.engine) == len(samples) == _count(ingestor.engine, MessageLocation)
         with Session(ingestor.engine) as s:
             arrivals = sorted(m.received_at for m in s.exec(select(Message)))
-        assert arrivals[0] == base.astimezone(UTC) and arrivals[-1] == (
-            base + timedelta(minutes=len(samples) - 1)
-        )
+        assert arrivals[0] == base.astimezone(UTC) and arrivals[-1] == (base + timedelta(minutes=len(samples) - 1))
 
         second = poll_pass(settings, ingestor)
         assert second.stored_ids == [] and second.already_stored == 0  # nothing even fetched again

@@ -37,8 +37,7 @@ def test_retriage_after_a_deadline_change_keeps_staff_corrections(make_settings,
     corrected = on_time[0]
     with sqlite3.connect(settings.data_dir / "intake.db") as db:  # what the review UI will do
         db.execute(
-            "UPDATE message SET category='other', deadline_status='not_applicable', triage_corrected=1 "
-            "WHERE id=?",
+            "UPDATE message SET category='other', deadline_status='not_applicable', triage_corrected=1 WHERE id=?",
             (corrected["id"],),
         )
 
@@ -65,9 +64,7 @@ def test_retriage_needs_a_scope(make_settings) -> None:
 
 def test_bad_events_file_names_the_field(make_settings, tmp_path: Path) -> None:
     bad = tmp_path / "events.toml"
-    bad.write_text(
-        '[[events]]\nid = "x"\nname = "x"\nstarts = 2025-10-28\nends = 2025-10-29\ntimezone = "Mars/Base"\n'
-    )
+    bad.write_text('[[events]]\nid = "x"\nname = "x"\nstarts = 2025-10-28\nends = 2025-10-29\ntimezone = "Mars/Base"\n')
     env = intake_env(make_settings()) | {"INTAKE_CONFIG": str(bad)}
     done = cli("poll", "--once", env=env)
     assert done.returncode == 2 and "events.0.timezone" in done.stderr and "Mars/Base" in done.stderr

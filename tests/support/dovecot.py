@@ -357,9 +357,7 @@ class DovecotServer:
             unprivileged = ""
         else:
             identity = (
-                f"default_internal_user = {name}\n"
-                f"default_internal_group = {group_name}\n"
-                f"default_login_user = {name}\n"
+                f"default_internal_user = {name}\ndefault_internal_group = {group_name}\ndefault_login_user = {name}\n"
             )
             # chroot() and setgroups() need root: switch them off.
             unprivileged = (

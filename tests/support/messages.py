@@ -23,7 +23,5 @@ def make_message(
     msg["Subject"] = subject or f"Nomination {n}"
     msg["Date"] = format_datetime(date or datetime(2025, 10, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
     msg["Message-ID"] = message_id or f"<m{n}@mission.example>"
-    msg.set_content(
-        (body or f"Dear colleagues, message number {n}.") + ("\n" + "x" * size_pad if size_pad else "")
-    )
+    msg.set_content((body or f"Dear colleagues, message number {n}.") + ("\n" + "x" * size_pad if size_pad else ""))
     return bytes(msg)

@@ -71,8 +71,7 @@ def pdf_stream(data: bytes, entries: bytes = b"") -> bytes:
 
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 PAGE = (
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
-    b" /Resources << /Font << /F1 3 0 R >>%s >> /Contents %d 0 R >>"
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >>%s >> /Contents %d 0 R >>"
 )
 
 
@@ -89,9 +88,7 @@ def text_pdf(pages: list[str]) -> bytes:
     return build_pdf(objects)
 
 
-def one_page_pdf(
-    content: bytes, content_entries: bytes = b"", resources: bytes = b"", **extra: bytes
-) -> bytes:
+def one_page_pdf(content: bytes, content_entries: bytes = b"", resources: bytes = b"", **extra: bytes) -> bytes:
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",

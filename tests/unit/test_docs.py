@@ -11,9 +11,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 
 def test_every_setting_is_documented() -> None:
-    missing = [
-        f"INTAKE_{name.upper()}" for name in Settings.model_fields if f"`INTAKE_{name.upper()}`" not in README
-    ]
+    missing = [f"INTAKE_{name.upper()}" for name in Settings.model_fields if f"`INTAKE_{name.upper()}`" not in README]
     assert missing == []
 
 

@@ -53,9 +53,7 @@ def test_received_at_prefers_internaldate_then_received_then_date() -> None:
     )
     assert parse_message(base).received_at == datetime(2025, 10, 10, 22, 5, tzinfo=UTC)
     internal = datetime(2025, 10, 10, 23, 59, tzinfo=timezone(timedelta(hours=2)))
-    assert parse_message(base, internaldate=internal).received_at == datetime(
-        2025, 10, 10, 21, 59, tzinfo=UTC
-    )
+    assert parse_message(base, internaldate=internal).received_at == datetime(2025, 10, 10, 21, 59, tzinfo=UTC)
     no_received = b"Date: Fri, 10 Oct 2025 20:00:00 +0300\r\nFrom: x@example.org\r\n\r\nhi\r\n"
     assert parse_message(no_received).received_at == datetime(2025, 10, 10, 17, 0, tzinfo=UTC)
 
@@ -126,9 +124,7 @@ def test_empty_input_is_a_parse_error(raw: bytes) -> None:
 
 def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
     depth = 3000
-    head = b"".join(
-        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth)
-    )
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth))
     raw = b"From: x@example.org\r\n" + head + b"Content-Type: text/plain\r\n\r\nx\r\n"
     try:
         parse_message(raw)

@@ -18,9 +18,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
 def test_defaults() -> None:
     s = load_settings()
     assert s.imap_host is None and s.imap_folder == "INBOX" and s.poll_seconds == 60
-    assert s.effective_database_url.startswith("sqlite:///") and s.effective_database_url.endswith(
-        "intake.db"
-    )
+    assert s.effective_database_url.startswith("sqlite:///") and s.effective_database_url.endswith("intake.db")
     assert s.imap_post_action is PostAction.NONE
 
 
@@ -79,9 +77,7 @@ def test_environment_names_are_the_contract(monkeypatch: pytest.MonkeyPatch) -> 
         ),
     ],
 )
-def test_bad_values_name_the_variable(
-    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], needle: str
-) -> None:
+def test_bad_values_name_the_variable(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], needle: str) -> None:
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     with pytest.raises(SettingsError, match=needle):

@@ -52,9 +52,7 @@ def test_lying_date_header_does_not_move_the_deadline() -> None:
     parsed = parse_message(raw, internaldate=datetime(2025, 10, 12, 8, 0, tzinfo=UTC))
     decision = triage(parsed, EVENTS)
     assert decision.category == "nomination" and decision.deadline_status == "late"
-    assert decision.fields["delegates"] == [
-        {"name": "Ana Rojas", "title": "Ms.", "email": "ana.rojas@mission.example"}
-    ]
+    assert decision.fields["delegates"] == [{"name": "Ana Rojas", "title": "Ms.", "email": "ana.rojas@mission.example"}]
 
 
 def test_next_years_session_is_a_config_change() -> None:
