@@ -26,8 +26,10 @@ from parsers.model import ParsedMessage
 NEEDS_TRIAGE_BELOW = 0.6
 MAX_SCORED_CHARS = 3000  # the request is near the top; long attachments and footers add nothing
 MAX_READ_CHARS = 30000  # bounded work per message, whatever its size
+MAX_CONTENT_CHARS = 10000  # own text read for evidence and fields (delegate lists can be long)
 ACKNOWLEDGED = (*SUBMISSIONS, "question")
 RULES_VERSION = 1
+NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|donotreply|bounces?|mailer-daemon|postmaster)\b", re.I)
 
 
 class Triage(BaseModel):
@@ -202,9 +204,9 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
             signals=signals + noise.signals,
         )
 
-    content = own
+    content = own[:MAX_CONTENT_CHARS]
     if parts.forwarded and len(own) < 400:
-        content = f"{own}\n{parts.quoted}"
+        content = f"{own}\n{parts.quoted}"[:MAX_CONTENT_CHARS]
         signals.append("text: forwarded content read (little own text)")
     scores, hits, intents = score_categories(content)
     subject_scores, subject_hits, _ = score_categories(parsed.subject)
@@ -253,7 +255,7 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
         language=language,
         event=event.id if event else None,
         deadline_status=status,
-        acknowledge=category in ACKNOWLEDGED,
+        acknowledge=category in ACKNOWLEDGED and not NO_REPLY.match(sender.address if sender else ""),
         fields=fields,
         signals=signals,
     )
