@@ -43,6 +43,14 @@ class PostAction(StrEnum):
     MOVE = "move"
 
 
+class AckMode(StrEnum):
+    """What happens to acknowledgments that are due."""
+
+    SEND = "send"
+    DRY_RUN = "dry-run"
+    OFF = "off"
+
+
 class LogFormat(StrEnum):
     """How log records are written to standard error."""
 
@@ -96,6 +104,21 @@ class Settings(BaseSettings):
     imap_timeout_seconds: float = Field(60.0, gt=0)
     imap_connect_attempts: int = Field(5, ge=1, le=100)
 
+    smtp_host: str | None = Field(None, description="SMTP relay for acknowledgments.")
+    smtp_port: int | None = Field(None, ge=1, le=65535, description="Default 465 for ssl, else 587 (25 for none).")
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Security = Security.STARTTLS
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+    ack_mode: AckMode = Field(AckMode.DRY_RUN, description="send | dry-run (render and store) | off.")
+    ack_from: str = Field("frontier.tech@wipo.int", description="From address of acknowledgments.")
+    ack_from_name: str = "WIPO Frontier Technologies"
+    ack_envelope_from: str = Field("<>", description="SMTP MAIL FROM: <> (RFC 3834) or a bounce address.")
+    ack_per_sender_hours: int = Field(24, ge=0, description="At most one ack per sender and category in this window.")
+    ack_hourly_cap: int = Field(200, ge=1, description="Circuit breaker: acks sent per hour, all senders.")
+    ack_max_attempts: int = Field(8, ge=1, le=50)
+    ack_retry_seconds: float = Field(60.0, ge=0, description="First retry delay; doubles per attempt, max 1 h.")
+    ack_skip_auth_failures: bool = Field(True, description="No ack when Authentication-Results shows DMARC/SPF fail.")
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
     parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
@@ -134,6 +157,18 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _coherent_smtp(self) -> Settings:
+        if self.ack_mode is AckMode.SEND and not self.smtp_host:
+            raise ValueError("INTAKE_SMTP_HOST: required when INTAKE_ACK_MODE is 'send'")
+        if self.smtp_host and self.smtp_security is Security.NONE and not is_loopback(self.smtp_host):
+            raise ValueError(
+                "INTAKE_SMTP_SECURITY: 'none' is only allowed for a loopback host, not " + repr(self.smtp_host)
+            )
+        if "@" not in self.ack_from or any(c in self.ack_from for c in "\r\n<> ,;"):
+            raise ValueError("INTAKE_ACK_FROM: must be a plain e-mail address")
+        return self
+
+    @model_validator(mode="after")
     def _coherent_imap(self) -> Settings:
         if self.imap_host is None:
             return self
@@ -149,6 +184,13 @@ class Settings(BaseSettings):
                 "INTAKE_IMAP_PASSWORD: required when INTAKE_IMAP_HOST is set (or INTAKE_IMAP_OAUTH2_TOKEN)"
             )
         return self
+
+    @property
+    def effective_smtp_port(self) -> int:
+        """The configured SMTP port, or the usual one for the security mode."""
+        if self.smtp_port:
+            return self.smtp_port
+        return {Security.SSL: 465, Security.STARTTLS: 587, Security.NONE: 25}[self.smtp_security]
 
     @property
     def effective_imap_port(self) -> int:

@@ -26,6 +26,7 @@ class Event(BaseModel):
     timezone: str = "Europe/Zurich"
     open_from: date | None = None
     reference_prefix: str = ""
+    names: dict[str, str] = Field(default_factory=dict, description="The event's name per language.")
     deadlines: dict[str, date] = Field(default_factory=dict)
 
     @field_validator("timezone")

@@ -18,13 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import Session
 
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import AckMode, Settings, SettingsError, load_settings
 from handlers.evaluation import CATEGORIES
 from handlers.events import Event, EventsError, load_events
 from service import logs, repository
 from service.errors import IntakeError
 from service.export import write_jsonl
 from service.mailbox import Progress as ProgressFn
+from service.mailer import send_pending
 from service.pipeline import BatchResult, Ingestor
 from service.scheduler import run_forever
 from service.triage_jobs import evaluate, retriage
@@ -109,6 +110,19 @@ def _summary(ingestor: Ingestor, result: BatchResult, *, table: bool) -> None:
     out.print(line, highlight=False)
 
 
+def _send_acks(settings: Settings, ingestor: Ingestor) -> None:
+    """Send the acknowledgments that are due (INTAKE_ACK_MODE=send); failures are kept for a retry."""
+    if settings.ack_mode is not AckMode.SEND:
+        return
+    report = send_pending(ingestor.engine, settings)
+    if report.sent or report.retried or report.failed or report.uncertain:
+        out.print(
+            f"acknowledgments: {report.sent} sent, {report.retried} deferred, {report.failed} failed, "
+            f"{report.uncertain} uncertain",
+            highlight=False,
+        )
+
+
 @app.command()
 def poll(
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit (for cron).")] = False,
@@ -124,6 +138,7 @@ def poll(
         except IntakeError as exc:
             raise _fail(str(exc), 1) from None
         _summary(ingestor, result, table=True)
+        _send_acks(settings, ingestor)
 
 
 @app.command()
@@ -138,6 +153,8 @@ def run() -> None:
                 log.info("pass done", extra={"stored": len(result.stored_ids), "errors": result.parse_errors})
             except IntakeError as exc:
                 log.error("pass failed: %s", exc)
+            if not stop.is_set():
+                _send_acks(settings, ingestor)
 
         log.info("worker started", extra={"every_seconds": settings.poll_seconds})
         run_forever(job, every_seconds=settings.poll_seconds)

@@ -135,3 +135,32 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64, index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+
+
+class Acknowledgment(SQLModel, table=True):
+    """The outbox: one acknowledgment per submission, written with the message, sent by a separate job.
+
+    ``idempotency_key`` is unique (one per stored message), so a re-poll, a restart or a second worker can
+    never queue a second one; ``status`` moves pending → sending → sent (or → failed / uncertain /
+    suppressed / dry_run).
+    """
+
+    __tablename__ = "acknowledgment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    idempotency_key: str = Field(max_length=80, unique=True)
+    status: str = Field(default="pending", max_length=16, index=True)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reference: str | None = Field(default=None, max_length=32, index=True)
+    category: str = Field(max_length=32)
+    language: str = Field(max_length=8)
+    to_address: str = Field(default="", max_length=320, index=True)
+    message_id_header: str | None = Field(default=None, max_length=998)
+    raw: str | None = Field(default=None, sa_column=Column(Text))
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -32,7 +32,10 @@ from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import repository
 from service.archive import Archive, sha256_hex
+from service import outbox
 from service.errors import StorageError
+from service.models import utcnow
+from service.outbox import AckPolicy
 
 log = logging.getLogger("intake.pipeline")
 IN_PROCESS_BELOW = 16  # smaller batches are parsed in this process: a pool round trip costs more
@@ -154,10 +157,19 @@ def _error(item: Processed, mail: RawMail) -> str | None:
 class Ingestor:
     """Stores batches of raw mail; owns the archive, the database engine and the parser processes."""
 
-    def __init__(self, engine: Engine, archive: Archive, *, workers: int = 0, events: Sequence[Event] = ()) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        archive: Archive,
+        *,
+        workers: int = 0,
+        events: Sequence[Event] = (),
+        acks: AckPolicy | None = None,
+    ) -> None:
         self.engine = engine
         self.archive = archive
         self.events = list(events)
+        self.acks = acks
         self.workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
 
@@ -239,6 +251,18 @@ class Ingestor:
                         for item in fresh
                     ],
                 )
+                if self.acks is not None:  # 5. the acknowledgment, in the same transaction (outbox)
+                    now = utcnow()
+                    for row, item in zip(rows, fresh, strict=True):
+                        if item.parsed is not None and item.decision is not None:
+                            outbox.enqueue(
+                                session,
+                                policy=self.acks,
+                                message=row,
+                                parsed=item.parsed,
+                                decision=item.decision,
+                                now=now,
+                            )
                 for row in rows:
                     known[row.sha256] = row.id  # type: ignore[assignment]
                     result.stored_ids.append(row.id)  # type: ignore[arg-type]

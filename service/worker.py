@@ -12,6 +12,7 @@ from handlers.events import load_events
 from service.archive import Archive
 from service.db import open_database
 from service.files import expand, iter_items
+from service.outbox import AckPolicy
 from service.mailbox import ImapSource, Progress
 from service.pipeline import BatchResult, Ingestor, RawMail
 
@@ -22,7 +23,8 @@ def build_ingestor(settings: Settings) -> Ingestor:
     """Read the events file, open (and migrate) the database and the archive named by the settings."""
     events = load_events(settings.config)
     engine = open_database(settings.effective_database_url)
-    return Ingestor(engine, Archive(settings.archive_dir), workers=settings.parse_workers, events=events)
+    acks = AckPolicy.from_settings(settings, events)
+    return Ingestor(engine, Archive(settings.archive_dir), workers=settings.parse_workers, events=events, acks=acks)
 
 
 def _batches(mails: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:

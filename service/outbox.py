@@ -1,0 +1,124 @@
+"""The outbox: decide, in the storing transaction, whether a message gets an acknowledgment, and queue it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from pathlib import Path
+
+from jinja2 import Environment
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from config.settings import PACKAGE_DIR, AckMode, Settings
+from handlers.acknowledge import recipient_of, reference_for, render_ack, reply_refused, template_environment
+from handlers.events import Event
+from handlers.triage import Triage
+from parsers.model import ParsedMessage
+from service.models import Acknowledgment, Message
+
+TEMPLATES = PACKAGE_DIR / "templates" / "ack"
+COUNTED = ("pending", "sending", "sent", "dry_run", "uncertain")
+
+
+@dataclass
+class AckPolicy:
+    """What the outbox needs from the settings, built once at start-up."""
+
+    mode: AckMode
+    own_address: str
+    from_name: str
+    per_sender_hours: int
+    skip_auth_failures: bool
+    events: dict[str, Event] = field(default_factory=dict)
+    env: Environment | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, events: list[Event], templates: Path = TEMPLATES) -> AckPolicy:
+        """Build the policy (and the template environment) from validated settings."""
+        return cls(
+            mode=settings.ack_mode,
+            own_address=settings.ack_from,
+            from_name=settings.ack_from_name,
+            per_sender_hours=settings.ack_per_sender_hours,
+            skip_auth_failures=settings.ack_skip_auth_failures,
+            events={e.id: e for e in events},
+            env=template_environment(templates),
+        )
+
+    @property
+    def domain(self) -> str:
+        """The service's own domain, for Message-IDs."""
+        return self.own_address.rpartition("@")[2]
+
+
+def enqueue(
+    session: Session,
+    *,
+    policy: AckPolicy,
+    message: Message,
+    parsed: ParsedMessage,
+    decision: Triage,
+    now: datetime,
+) -> Acknowledgment | None:
+    """Queue (or record the refusal of) the acknowledgment of ``message``; None when acks are off."""
+    if policy.mode is AckMode.OFF or not decision.acknowledge:
+        return None
+    recipient = recipient_of(parsed) or ""
+    ack = Acknowledgment(
+        message_id=message.id,
+        idempotency_key=f"ack:{message.sha256}",
+        category=decision.category,
+        language=decision.language,
+        to_address=recipient,
+        created_at=now,
+    )
+    reason = reply_refused(
+        parsed, decision, own_address=policy.own_address, skip_auth_failures=policy.skip_auth_failures
+    )
+    if reason is None and message.duplicate_of_id:
+        reason = f"same Message-ID as message #{message.duplicate_of_id}"
+    if reason is None and policy.per_sender_hours:
+        since = now - timedelta(hours=policy.per_sender_hours)
+        recent = session.exec(
+            select(func.count())
+            .select_from(Acknowledgment)
+            .where(
+                Acknowledgment.to_address == recipient,
+                Acknowledgment.category == decision.category,
+                Acknowledgment.status.in_(COUNTED),
+                Acknowledgment.created_at >= since,
+            )
+        ).one()
+        if recent:
+            reason = f"rate limit: already acknowledged {recipient} for {decision.category} within {policy.per_sender_hours} h"
+    if reason is not None:
+        ack.status, ack.reason = "suppressed", reason
+        session.add(ack)
+        return ack
+    session.add(ack)
+    session.flush()
+    event = policy.events.get(decision.event or "")
+    ack.reference = reference_for(event, decision.category, ack.id or 0)
+    ack.message_id_header = make_msgid(idstring=f"ack.{ack.reference}", domain=policy.domain)
+    assert policy.env is not None
+    try:
+        rendered = render_ack(
+            env=policy.env,
+            parsed=parsed,
+            decision=decision,
+            event=event,
+            reference=ack.reference,
+            from_address=policy.own_address,
+            from_name=policy.from_name,
+            message_id=ack.message_id_header,
+            now=now,
+        )
+        ack.raw = rendered.as_string()
+    except Exception as exc:  # a template or header problem must not lose the message: staff see it
+        ack.status, ack.reason = "failed", f"could not render: {type(exc).__name__}: {exc}"[:2000]
+        return ack
+    ack.status = "pending" if policy.mode is AckMode.SEND else "dry_run"
+    ack.next_attempt_at = now
+    return ack

@@ -1,0 +1,239 @@
+"""Acknowledgments end to end: the real worker, a real Dovecot, a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
+
+import pytest
+
+from service.mailer import send_pending
+from service.worker import build_ingestor, poll_pass
+from tests.conftest import REPO, intake_env
+from tests.support.messages import make_message
+from tests.support.smtp import RecordingHandler, SmtpServer
+
+pytestmark = pytest.mark.integration
+LABELLED = REPO / "tests" / "triage" / "labelled"
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ack_settings(imap_settings, smtp):
+    def build(**overrides):
+        values = {
+            "ack_mode": "send",
+            "smtp_host": smtp.host,
+            "smtp_port": smtp.port,
+            "smtp_security": "none",
+            "ack_from": "frontier.tech@wipo.int",
+            "ack_retry_seconds": 0,
+            "ack_per_sender_hours": 0,
+        }
+        values.update(overrides)
+        return imap_settings(**values)
+
+    return build
+
+
+def _labels() -> list[dict]:
+    return [json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()]
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_genuine_submissions_get_one_ack_each_robots_none(dovecot, ack_settings, smtp) -> None:
+    labels = _labels()
+    dovecot.append_many(
+        [((LABELLED / lab["file"]).read_bytes(), datetime.fromisoformat(lab["received"])) for lab in labels]
+    )
+    settings = ack_settings()
+    env = intake_env(settings)
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "poll", "--once"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    again = subprocess.run(
+        [sys.executable, "-m", "service", "poll", "--once"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0
+
+    by_original = {}
+    for d in smtp.handler.deliveries:
+        msg = d.message
+        assert msg["Auto-Submitted"] == "auto-replied" and msg["X-Auto-Response-Suppress"] == "All"
+        assert msg["Precedence"] == "bulk" and msg["X-Frontier-Intake-Loop"] == "frontier.tech@wipo.int"
+        assert d.mail_from == "<>"  # the null sender (RFC 3834)
+        assert msg["In-Reply-To"] not in by_original, "two acknowledgments for one message"
+        by_original[msg["In-Reply-To"]] = msg
+
+    import email
+
+    robots = genuine = languages_right = 0
+    for lab in labels:
+        original = email.message_from_bytes((LABELLED / lab["file"]).read_bytes())
+        ack = by_original.get(original["Message-ID"])
+        if lab["category"] in ("auto_reply", "bounce", "spam"):
+            robots += 1
+            assert ack is None, f"acknowledged a robot: {lab['file']}"
+        if lab["should_acknowledge"] and ack is not None:
+            genuine += 1
+            languages_right += ack["Content-Language"] == lab["language"]
+            assert original["Message-ID"] in ack["References"]
+            reply_to = parseaddr(original.get("Reply-To") or original["From"])[1].lower()
+            assert parseaddr(ack["To"])[1].lower() == reply_to
+            assert ack["Subject"].lower().startswith("re:")
+    due = sum(lab["should_acknowledge"] for lab in labels)
+    assert robots > 60 and genuine >= due - 5  # spam-like auth failures on a few genuine ones are refused
+    assert languages_right / genuine >= 0.97
+    db = settings.data_dir / "intake.db"
+    assert _rows(db, "SELECT count(*) FROM acknowledgment WHERE status='sent'")[0][0] == len(smtp.handler.deliveries)
+
+
+def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings, smtp) -> None:
+    dovecot.append_many(
+        [(make_message(i, body="Could you please confirm the Zoom link for the session?"), None) for i in range(3)]
+    )
+    smtp.handler.replies = ["451 4.3.0 try again later"] * 4
+    settings = ack_settings()
+    with build_ingestor(settings) as ingestor:
+        poll_pass(settings, ingestor)
+        reports = [send_pending(ingestor.engine, settings) for _ in range(4)]
+    assert sum(r.retried for r in reports) == 4 and sum(r.sent for r in reports) == 3
+    assert Counter(d.message["In-Reply-To"] for d in smtp.handler.deliveries) == {
+        f"<m{i}@mission.example>": 1 for i in range(3)
+    }
+
+
+def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, smtp) -> None:
+    dovecot.append(make_message(1, body="Could you please tell us where the session will take place?"))
+    smtp.handler.replies = ["550 5.1.1 mailbox unavailable"]
+    settings = ack_settings()
+    with build_ingestor(settings) as ingestor:
+        poll_pass(settings, ingestor)
+        first = send_pending(ingestor.engine, settings)
+        second = send_pending(ingestor.engine, settings)
+    assert (first.failed, second.sent, second.failed) == (1, 0, 0) and smtp.handler.deliveries == []
+    [(status, error)] = _rows(settings.data_dir / "intake.db", "SELECT status, last_error FROM acknowledgment")
+    assert status == "failed" and "550 5.1.1 mailbox unavailable" in error
+
+
+def test_smtp_down_for_a_while_then_delivered_once(dovecot, ack_settings, smtp) -> None:
+    dovecot.append(make_message(1, body="Could you please tell us whether interpretation is provided?"))
+    smtp.stop()
+    settings = ack_settings()
+    with build_ingestor(settings) as ingestor:
+        poll_pass(settings, ingestor)
+        down = [send_pending(ingestor.engine, settings) for _ in range(3)]
+        smtp.start()
+        up = send_pending(ingestor.engine, settings)
+        after = send_pending(ingestor.engine, settings)
+    assert sum(r.retried for r in down) == 3 and up.sent == 1 and after.sent == 0
+    assert len(smtp.handler.deliveries) == 1
+
+
+def test_two_instances_answering_each_other_stop_after_one_message_each_way(dovecot, imap_settings) -> None:
+    """A writes to B's mailbox and B to A's, through a real SMTP server that delivers into Dovecot."""
+    dovecot.create_folder("A")
+    dovecot.create_folder("B")
+    boxes = {"a@one.example": "A", "b@two.example": "B"}
+    handler = RecordingHandler(on_delivery=lambda d: dovecot.append(d.data, folder=boxes[d.rcpt_tos[0]]))
+    with SmtpServer(handler) as smtp:
+
+        def instance(me: str):
+            return imap_settings(
+                imap_folder=boxes[me],
+                ack_from=me,
+                ack_mode="send",
+                smtp_host=smtp.host,
+                smtp_port=smtp.port,
+                smtp_security="none",
+                ack_retry_seconds=0,
+                data_dir=REPO.parent / f".tmp-{boxes[me]}-{time.time_ns()}",
+            )
+
+        a, b = instance("a@one.example"), instance("b@two.example")
+        first = make_message(1, body="Could you please confirm the date of the session?").replace(
+            b"delegate1@mission.example", b"b@two.example"
+        )
+        dovecot.append(first, folder="A")
+        try:
+            for _ in range(4):  # several rounds: each instance polls its folder and sends what is due
+                for settings in (a, b):
+                    with build_ingestor(settings) as ingestor:
+                        poll_pass(settings, ingestor)
+                        send_pending(ingestor.engine, settings)
+        finally:
+            for settings in (a, b):
+                subprocess.run(["rm", "-rf", str(settings.data_dir)], check=False)
+    directions = Counter((parseaddr(d.message["From"])[1], d.rcpt_tos[0]) for d in handler.deliveries)
+    assert directions == {("a@one.example", "b@two.example"): 1}  # A acknowledged once; B never answered it
+    assert dovecot.count("B") == 1 and dovecot.count("A") == 1
+
+
+def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_settings, smtp) -> None:
+    questions = [
+        make_message(i, body=f"Could you please confirm item {i} of the programme for the session?") for i in range(40)
+    ]
+    dovecot.append_many([(raw, None) for raw in questions])
+    smtp.handler.delay = 0.02  # make the SMTP transaction a target worth hitting
+    settings = ack_settings(imap_batch_size=5)
+    env = intake_env(settings)
+    rng = random.Random(2025)
+    for _ in range(20):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "poll", "--once"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    final = subprocess.run(
+        [sys.executable, "-m", "service", "poll", "--once"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert final.returncode == 0, final.stderr[-2000:]
+
+    delivered = Counter(d.message["Message-ID"] for d in smtp.handler.deliveries)
+    assert all(n == 1 for n in delivered.values()), "an acknowledgment was delivered twice"
+    rows = _rows(settings.data_dir / "intake.db", "SELECT status, message_id_header FROM acknowledgment")
+    assert len(rows) == 40
+    statuses = Counter(status for status, _ in rows)
+    assert set(statuses) <= {"sent", "uncertain"}
+    assert {mid for status, mid in rows if status == "sent"} <= set(delivered)
+    assert statuses["sent"] >= 40 - statuses["uncertain"] and statuses["uncertain"] <= 20

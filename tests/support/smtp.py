@@ -1,0 +1,82 @@
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, recording every delivery, scriptable replies."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Delivery:
+    """One message the server accepted."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.data, policy=policy.default)  # type: ignore[return-value]
+
+
+@dataclass
+class RecordingHandler:
+    """Accepts (250) or answers the scripted codes in ``replies`` first, in order."""
+
+    replies: list[str] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    delay: float = 0.0
+    on_delivery: Callable[[Delivery], None] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd hook
+        if self.delay:
+            time.sleep(self.delay)
+        with self.lock:
+            if self.replies:
+                return self.replies.pop(0)
+            delivery = Delivery(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            self.deliveries.append(delivery)
+        if self.on_delivery:
+            self.on_delivery(delivery)
+        return "250 2.0.0 OK queued"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    """Start/stop a recording aiosmtpd controller on a fixed loopback port (restartable on that port)."""
+
+    def __init__(self, handler: RecordingHandler | None = None, port: int | None = None) -> None:
+        self.handler = handler or RecordingHandler()
+        self.host = "127.0.0.1"
+        self.port = port or free_port()
+        self._controller: Controller | None = None
+
+    def start(self) -> SmtpServer:
+        if self._controller is None:
+            self._controller = Controller(self.handler, hostname=self.host, port=self.port, enable_SMTPUTF8=True)
+            self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> SmtpServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
