@@ -92,7 +92,8 @@ def enqueue(
             )
         ).one()
         if recent:
-            reason = f"rate limit: already acknowledged {recipient} for {decision.category} within {policy.per_sender_hours} h"
+            window = policy.per_sender_hours
+            reason = f"rate limit: already acknowledged {recipient} for {decision.category} within {window} h"
     if reason is not None:
         ack.status, ack.reason = "suppressed", reason
         session.add(ack)

@@ -30,9 +30,8 @@ from handlers.events import Event
 from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
-from service import repository
+from service import outbox, repository
 from service.archive import Archive, sha256_hex
-from service import outbox
 from service.errors import StorageError
 from service.models import utcnow
 from service.outbox import AckPolicy

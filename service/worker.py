@@ -12,8 +12,8 @@ from handlers.events import load_events
 from service.archive import Archive
 from service.db import open_database
 from service.files import expand, iter_items
-from service.outbox import AckPolicy
 from service.mailbox import ImapSource, Progress
+from service.outbox import AckPolicy
 from service.pipeline import BatchResult, Ingestor, RawMail
 
 log = logging.getLogger("intake.worker")

@@ -36,7 +36,7 @@ class RecordingHandler:
     on_delivery: Callable[[Delivery], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd hook
+    async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:
             time.sleep(self.delay)
         with self.lock:
