@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_interval
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from handlers.events import Event
@@ -194,6 +194,5 @@ def _arrival(when: datetime, language: str) -> str:
 
 
 def _dates(event: Event, language: str) -> str:
-    start = format_date(event.starts, "d MMMM", locale=language)
-    end = format_date(event.ends, "long", locale=language)
-    return f"{start} – {end}"
+    """``28–29 October 2025`` as CLDR writes a date interval in ``language``."""
+    return format_interval(event.starts, event.ends, "yMMMMd", locale=language)

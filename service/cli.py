@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from email import message_from_string
+from email import policy as email_policy
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from config.settings import AckMode, Settings, SettingsError, load_settings
 from handlers.evaluation import CATEGORIES
@@ -26,6 +28,7 @@ from service.errors import IntakeError
 from service.export import write_jsonl
 from service.mailbox import Progress as ProgressFn
 from service.mailer import send_pending
+from service.models import Acknowledgment
 from service.pipeline import BatchResult, Ingestor
 from service.scheduler import run_forever
 from service.triage_jobs import evaluate, retriage
@@ -282,6 +285,51 @@ def evaluate_(
     if mistakes:
         for line in report.mistakes:
             out.print(f"  {line}", highlight=False)
+
+
+@app.command("outbox")
+def outbox_(
+    status: Annotated[str | None, typer.Option("--status", help="Only rows with this status.")] = None,
+    show: Annotated[
+        str | None, typer.Option("--show", help="Print the rendered acknowledgment with this reference.")
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="Send what is due now (INTAKE_ACK_MODE=send).")] = False,
+) -> None:
+    """List acknowledgments (pending, sent, failed, uncertain, suppressed, dry_run) or show one."""
+    settings = _settings()
+    with _ingestor(settings) as ingestor:
+        if send:
+            _send_acks(settings, ingestor)
+        with Session(ingestor.engine) as session:
+            if show:
+                row = session.exec(select(Acknowledgment).where(Acknowledgment.reference == show)).first()
+                if row is None or not row.raw:
+                    raise _fail(f"no rendered acknowledgment {show}", 1)
+                message = message_from_string(row.raw, policy=email_policy.default)
+                body = message.get_body(("plain",))
+                out.print(
+                    f"To: {message['To']}\nSubject: {message['Subject']}\nContent-Language: "
+                    f"{message['Content-Language']}\n\n{body.get_content() if body else ''}",
+                    highlight=False,
+                )
+                return
+            query = select(Acknowledgment).order_by(Acknowledgment.id)
+            if status:
+                query = query.where(Acknowledgment.status == status)
+            t = Table(title="Acknowledgments")
+            for col in ("reference", "status", "lang", "category", "to", "attempts", "note"):
+                t.add_column(col, overflow="fold")
+            for row in session.exec(query):
+                t.add_row(
+                    row.reference or "—",
+                    row.status,
+                    row.language,
+                    row.category,
+                    row.to_address,
+                    str(row.attempts),
+                    (row.reason or row.last_error or "")[:60],
+                )
+            out.print(t)
 
 
 def main() -> None:
