@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -86,6 +88,13 @@ def sample_messages() -> list[bytes]:
     """The bundled sample mailbox, as raw messages."""
     files = sorted(p for sub in ("cur", "new") for p in (SAMPLES / sub).glob("*") if not p.name.startswith("."))
     return [p.read_bytes() for p in files]
+
+
+def cli(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``frontier-intake ARGS`` as an operator would, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def intake_env(settings: Settings) -> dict[str, str]:

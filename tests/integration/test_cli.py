@@ -14,21 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLES, intake_env, sample_messages
+from tests.conftest import REPO, SAMPLES, cli, intake_env, sample_messages
 from tests.support.messages import make_message
 
 pytestmark = pytest.mark.integration
-
-
-def cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_poll_once_on_the_bundled_mailbox_prints_a_table_then_nothing_new(make_settings) -> None:

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, intake_env
+from tests.conftest import REPO, cli, intake_env
 
 pytestmark = pytest.mark.integration
 LABELLED = REPO / "tests" / "triage" / "labelled" / "part-b"
-
-
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def test_retriage_after_a_deadline_change_keeps_staff_corrections(make_settings, tmp_path: Path) -> None:

@@ -24,6 +24,20 @@ GENUINE = (
 ARRIVED = datetime(2025, 10, 9, 8, 5, tzinfo=UTC)
 
 
+def _render(parsed, decision, reference: str = "FT12-NM-0001", message_id: str = "<ack.1@wipo.int>"):
+    return render_ack(
+        env=template_environment(TEMPLATES),
+        parsed=parsed,
+        decision=decision,
+        event=EVENTS[0],
+        reference=reference,
+        from_address="frontier.tech@wipo.int",
+        from_name="WIPO",
+        message_id=message_id,
+        now=ARRIVED,
+    )
+
+
 def _decide(raw: bytes):
     parsed = parse_message(raw, internaldate=ARRIVED)
     return parsed, triage(parsed, EVENTS)
