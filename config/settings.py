@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     ack_max_attempts: int = Field(8, ge=1, le=50)
     ack_retry_seconds: float = Field(60.0, ge=0, description="First retry delay; doubles per attempt, max 1 h.")
     ack_skip_auth_failures: bool = Field(True, description="No ack when Authentication-Results shows DMARC/SPF fail.")
+    web_secret: SecretStr | None = Field(None, description="Key that signs review-UI session cookies (32+ chars).")
+    web_secure_cookies: bool = Field(
+        True, description="Mark session cookies Secure (set false only for plain-HTTP tests)."
+    )
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
     parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
@@ -148,6 +152,15 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("web_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (
+            len(value.get_secret_value()) < 32 or value.get_secret_value().lower() in PLACEHOLDER_SECRETS
+        ):
+            raise ValueError("must be a random string of at least 32 characters")
+        return value
 
     @field_validator("imap_password", "imap_oauth2_token")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import sys
 import threading
@@ -28,10 +29,11 @@ from service.errors import IntakeError
 from service.export import write_jsonl
 from service.mailbox import Progress as ProgressFn
 from service.mailer import send_pending
-from service.models import Acknowledgment
+from service.models import Acknowledgment, User
 from service.pipeline import BatchResult, Ingestor
 from service.scheduler import run_forever
 from service.triage_jobs import evaluate, retriage
+from service.web.security import hash_password
 from service.worker import build_ingestor, ingest_files, poll_pass
 
 app = typer.Typer(
@@ -330,6 +332,79 @@ def outbox_(
                     (row.reason or row.last_error or "")[:60],
                 )
             out.print(t)
+
+
+users = typer.Typer(help="Staff accounts of the review UI.", no_args_is_help=True)
+app.add_typer(users, name="users")
+
+
+class Role(StrEnum):
+    """Roles of the review UI."""
+
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+@users.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option("--role")] = Role.REVIEWER,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Add (or reset the password of) a staff account."""
+    settings = _settings()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    if len(password) < 10:
+        raise _fail("the password must have at least 10 characters")
+    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
+        user = session.exec(select(User).where(User.name == name)).first() or User(name=name, password_hash="")
+        user.password_hash, user.role, user.disabled = hash_password(password), role.value, False
+        user.session_version += 1 if user.id else 0
+        session.add(user)
+        session.commit()
+    out.print(f"user {name} ({role.value}) saved", highlight=False)
+
+
+@users.command("list")
+def users_list() -> None:
+    """List staff accounts."""
+    settings = _settings()
+    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
+        for user in session.exec(select(User).order_by(User.name)):
+            out.print(f"{user.name}\t{user.role}\t{'disabled' if user.disabled else 'active'}", highlight=False)
+
+
+@users.command("disable")
+def users_disable(name: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account; its open sessions end at their next request."""
+    settings = _settings()
+    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
+        user = session.exec(select(User).where(User.name == name)).first()
+        if user is None:
+            raise _fail(f"no user {name}", 1)
+        user.disabled, user.session_version = True, user.session_version + 1
+        session.add(user)
+        session.commit()
+    out.print(f"user {name} disabled", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Run the staff review UI (needs INTAKE_WEB_SECRET)."""
+    import uvicorn
+
+    from service.web.app import create_app
+
+    settings = _settings()
+    ingestor = _ingestor(settings)
+    try:
+        web = create_app(settings, ingestor.engine, ingestor.archive, ingestor.events)
+    except ValueError as exc:
+        raise _fail(f"configuration: {exc}") from None
+    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def main() -> None:

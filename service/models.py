@@ -88,6 +88,9 @@ class Message(SQLModel, table=True):
     triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     triage_corrected: bool = False
     thread_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    # review by staff (the web UI)
+    review_status: str = Field(default="new", max_length=16, index=True)
+    assignee: str | None = Field(default=None, max_length=128, index=True)
 
 
 class Attachment(SQLModel, table=True):
@@ -164,3 +167,29 @@ class Acknowledgment(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class User(SQLModel, table=True):
+    """A staff account of the review UI."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="reviewer", max_length=16)
+    disabled: bool = False
+    session_version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Note(SQLModel, table=True):
+    """A staff note on a message."""
+
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    author: str = Field(max_length=128)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

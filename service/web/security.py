@@ -1,0 +1,129 @@
+"""Review-UI security: Argon2 passwords, CSRF tokens, login throttling, sanitised e-mail HTML, headers."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+
+import nh3
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+HASHER = PasswordHasher()
+_DUMMY = HASHER.hash("timing-equaliser-not-a-password")
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "*": {"dir", "lang"},
+}
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; frame-src 'self'"
+)
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash."""
+    return HASHER.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches; takes as long when the user does not exist (``stored`` None)."""
+    try:
+        return HASHER.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """A random URL-safe token (CSRF)."""
+    return secrets.token_urlsafe(32)
+
+
+def same_token(expected: str | None, given: str | None) -> bool:
+    """Constant-time comparison of two tokens; absent never matches."""
+    return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
+
+
+def sanitise_html(html: str) -> str:
+    """E-mail HTML reduced to harmless markup: no scripts, styles, event handlers, images or forms."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per name and per client address in ``window`` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        entries = self._failures[key]
+        while entries and now - entries[0] > self.window:
+            entries.popleft()
+        return entries
+
+    def blocked(self, *keys: str) -> bool:
+        """Whether any of ``keys`` has used up its attempts."""
+        now = time.monotonic()
+        return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def failed(self, *keys: str) -> None:
+        """Record a failed attempt against each key."""
+        now = time.monotonic()
+        for key in keys:
+            self._recent(key, now).append(now)

@@ -1,0 +1,387 @@
+"""Pages, actions, the JSON API and exports of the review UI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from handlers.evaluation import CATEGORIES
+from handlers.events import SUBMISSIONS, deadline_status
+from service import repository
+from service.models import Acknowledgment, Attachment, AuditEvent, Message, Note
+from service.web.deps import check_csrf, current_user
+from service.web.security import sanitise_html
+
+GENEVA = ZoneInfo("Europe/Zurich")
+STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
+PAGE = 50
+User = Annotated[dict[str, Any], Depends(current_user)]
+Csrf = Annotated[None, Depends(check_csrf)]
+
+
+class Filters(BaseModel):
+    """The queue's filters, from the query string."""
+
+    category: str | None = None
+    status: str | None = None
+    language: str | None = None
+    deadline: str | None = None
+    needs_triage: bool | None = None
+    country: str | None = None
+    assignee: str | None = None
+    event: str | None = None
+    q: str | None = None
+    sort: str = "-received"
+    page: int = 1
+
+
+def _filtered(filters: Filters) -> Any:
+    query = select(Message)
+    for column, value in (
+        (Message.category, filters.category),
+        (Message.review_status, filters.status),
+        (Message.language, filters.language),
+        (Message.deadline_status, filters.deadline),
+        (Message.assignee, filters.assignee),
+        (Message.event, filters.event),
+    ):
+        if value:
+            query = query.where(column == value)
+    if filters.needs_triage is not None:
+        query = query.where(Message.needs_triage == filters.needs_triage)
+    if filters.country:
+        query = query.where(Message.fields["country_or_org"].as_string() == filters.country)
+    if filters.q:
+        like = f"%{filters.q.strip()}%"
+        query = query.where(
+            or_(
+                Message.subject.ilike(like),
+                Message.from_address.ilike(like),
+                Message.from_name.ilike(like),
+                Message.body_text.ilike(like),
+            )
+        )
+    return query
+
+
+def _ordered(query: Any, sort: str) -> Any:
+    column = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}.get(
+        sort.lstrip("-"), Message.received_at
+    )
+    return query.order_by(column.desc() if sort.startswith("-") else column.asc(), Message.id.desc())
+
+
+def _audit(session: Session, message: Message, who: str, action: str, before: Any, after: Any) -> None:
+    repository.audit(
+        session=session,
+        action=action,
+        message_id=message.id,
+        actor=who,
+        before=json.loads(json.dumps(before, default=str)),
+        after=json.loads(json.dumps(after, default=str)),
+    )
+
+
+def register(app: FastAPI) -> None:
+    """Add the pages, actions, API and exports to ``app``."""
+    templates = app.state.templates
+
+    def page(request: Request, name: str, user: dict[str, Any], **context: Any) -> Response:
+        return templates.TemplateResponse(request, name, {"user": user, "csrf": user["csrf"], **context})
+
+    @app.get("/", response_class=HTMLResponse)
+    def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
+        with Session(app.state.engine) as session:
+            query = _filtered(filters)
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
+            rows = session.exec(
+                _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
+            ).all()
+            counts = dict(session.exec(select(Message.category, func.count()).group_by(Message.category)).all())
+        return page(
+            request,
+            "queue.html",
+            user,
+            rows=rows,
+            total=total,
+            counts=counts,
+            filters=filters,
+            categories=CATEGORIES,
+            statuses=STATUSES,
+            pages=max(1, -(-total // PAGE)),
+            geneva=GENEVA,
+        )
+
+    @app.get("/messages/{message_id}", response_class=HTMLResponse)
+    def message_view(request: Request, message_id: int, user: User) -> Response:
+        with Session(app.state.engine) as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                raise HTTPException(404, "no such message")
+            attachments = session.exec(select(Attachment).where(Attachment.message_id == message_id)).all()
+            thread = (
+                session.exec(
+                    select(Message).where(Message.thread_id == message.thread_id).order_by(Message.received_at)
+                ).all()
+                if message.thread_id
+                else []
+            )
+            acks = session.exec(select(Acknowledgment).where(Acknowledgment.message_id == message_id)).all()
+            audit = session.exec(
+                select(AuditEvent).where(AuditEvent.message_id == message_id).order_by(AuditEvent.id)
+            ).all()
+            notes = session.exec(select(Note).where(Note.message_id == message_id).order_by(Note.id)).all()
+        safe_html = sanitise_html(message.body_html) if message.body_html else None
+        return page(
+            request,
+            "message.html",
+            user,
+            m=message,
+            attachments=attachments,
+            thread=thread,
+            acks=acks,
+            audit=audit,
+            notes=notes,
+            safe_html=safe_html,
+            categories=CATEGORIES,
+            statuses=STATUSES,
+            geneva=GENEVA,
+            fields_json=json.dumps(message.fields, ensure_ascii=False, indent=2),
+        )
+
+    @app.get("/attachments/{attachment_id}")
+    def attachment(attachment_id: int, user: User) -> Response:
+        with Session(app.state.engine) as session:
+            row = session.get(Attachment, attachment_id)
+        if row is None:
+            raise HTTPException(404, "no such attachment")
+        data = app.state.archive.get(row.sha256)
+        name = row.safe_filename.encode("ascii", "replace").decode().replace('"', "_")
+        return Response(
+            data,
+            media_type="application/octet-stream",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
+
+    @app.post("/messages/{message_id}/action")
+    def act(
+        message_id: int, user: User, _csrf: Csrf, action: Annotated[str, Form()], value: Annotated[str, Form()] = ""
+    ) -> Response:
+        with Session(app.state.engine) as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                raise HTTPException(404, "no such message")
+            apply_action(session, message, user["name"], action, value, app.state.events)
+            session.commit()
+        return RedirectResponse(f"/messages/{message_id}", status_code=303)
+
+    @app.post("/bulk")
+    def bulk(
+        user: User,
+        _csrf: Csrf,
+        ids: Annotated[list[int], Form()],
+        action: Annotated[str, Form()],
+        value: Annotated[str, Form()] = "",
+    ) -> Response:
+        with Session(app.state.engine) as session:
+            for message in session.exec(select(Message).where(Message.id.in_(ids))):
+                apply_action(session, message, user["name"], action, value, app.state.events)
+            session.commit()
+        return RedirectResponse("/", status_code=303)
+
+    @app.get("/api/messages")
+    def api_messages(user: User, filters: Annotated[Filters, Query()]) -> dict[str, Any]:
+        with Session(app.state.engine) as session:
+            query = _filtered(filters)
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
+            rows = session.exec(
+                _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
+            ).all()
+        return {"total": total, "page": filters.page, "items": [api_record(m) for m in rows]}
+
+    @app.get("/api/messages/{message_id}")
+    def api_message(message_id: int, user: User) -> dict[str, Any]:
+        with Session(app.state.engine) as session:
+            message = session.get(Message, message_id)
+        if message is None:
+            raise HTTPException(404, "no such message")
+        return api_record(message) | {"body_text": message.body_text, "signals": message.signals}
+
+    @app.get("/exports/{kind}.{fmt}")
+    def export(kind: str, fmt: str, user: User, filters: Annotated[Filters, Query()]) -> Response:
+        if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+            raise HTTPException(404, "unknown export")
+        category, header, rows_of = EXPORTS[kind]
+        with Session(app.state.engine) as session:
+            messages = session.exec(
+                _ordered(_filtered(filters.model_copy(update={"category": category})), "received")
+            ).all()
+            rows = [row for m in messages for row in rows_of(m)]
+        return _table_response(f"{kind}.{fmt}", header, rows)
+
+
+def api_record(m: Message) -> dict[str, Any]:
+    """One message in the API and exports."""
+    return {
+        "id": m.id,
+        "received_at": m.received_at.isoformat() if m.received_at else None,
+        "from": m.from_address,
+        "from_name": m.from_name,
+        "subject": m.subject,
+        "category": m.category,
+        "language": m.language,
+        "confidence": m.confidence,
+        "needs_triage": m.needs_triage,
+        "event": m.event,
+        "deadline_status": m.deadline_status,
+        "review_status": m.review_status,
+        "assignee": m.assignee,
+        "fields": m.fields,
+    }
+
+
+def apply_action(session: Session, message: Message, who: str, action: str, value: str, events: list) -> None:
+    """One staff action on one message, audited (who, when, before → after)."""
+    if action in STATUSES:
+        before, message.review_status = message.review_status, action
+        _audit(session, message, who, "review_status", before, action)
+    elif action == "reclassify":
+        if value not in CATEGORIES:
+            raise HTTPException(422, f"unknown category {value!r}")
+        before = {"category": message.category, "deadline_status": message.deadline_status}
+        event = next((e for e in events if e.id == message.event), None)
+        message.category = value
+        message.deadline_status = (
+            deadline_status(value, message.received_at, event) if value in SUBMISSIONS else "not_applicable"
+        )
+        message.triage_corrected, message.needs_triage = True, False
+        _audit(
+            session,
+            message,
+            who,
+            "reclassified",
+            before,
+            {"category": message.category, "deadline_status": message.deadline_status},
+        )
+    elif action == "fields":
+        try:
+            fields = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(422, f"fields are not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        if not isinstance(fields, dict):
+            raise HTTPException(422, "fields must be a JSON object")
+        before, message.fields = message.fields, fields
+        message.triage_corrected = True
+        _audit(session, message, who, "fields_edited", before, fields)
+    elif action == "assign":
+        before, message.assignee = message.assignee, value.strip()[:128] or None
+        _audit(session, message, who, "assigned", before, message.assignee)
+    elif action == "note":
+        if not value.strip():
+            raise HTTPException(422, "empty note")
+        session.add(Note(message_id=message.id or 0, author=who, text=value.strip()[:5000]))
+        _audit(session, message, who, "note", None, value.strip()[:200])
+    else:
+        raise HTTPException(422, f"unknown action {action!r}")
+    session.add(message)
+
+
+def _delegates(m: Message) -> list[list[Any]]:
+    return [
+        [
+            m.id,
+            (m.fields or {}).get("country_or_org"),
+            d.get("title"),
+            d.get("name"),
+            d.get("email"),
+            (m.fields or {}).get("attendance"),
+            m.deadline_status,
+            m.review_status,
+        ]
+        for d in (m.fields or {}).get("delegates") or []
+    ]
+
+
+EXPORTS = {
+    "speakers": (
+        "speaker_request",
+        ["message", "country_or_org", "speaker_name", "format", "topic", "deadline_status", "review_status"],
+        lambda m: [
+            [
+                m.id,
+                m.fields.get("country_or_org"),
+                m.fields.get("speaker_name"),
+                m.fields.get("format"),
+                m.fields.get("topic"),
+                m.deadline_status,
+                m.review_status,
+            ]
+        ],
+    ),
+    "delegates": (
+        "nomination",
+        ["message", "country_or_org", "title", "name", "email", "attendance", "deadline_status", "review_status"],
+        _delegates,
+    ),
+    "clearinghouse": (
+        "clearinghouse_update",
+        ["message", "country_or_org", "measure_type", "url", "deadline_status", "review_status"],
+        lambda m: [
+            [
+                m.id,
+                m.fields.get("country_or_org"),
+                m.fields.get("measure_type"),
+                m.fields.get("url"),
+                m.deadline_status,
+                m.review_status,
+            ]
+        ],
+    ),
+}
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe: a text starting with = + - @ is not a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _table_response(filename: str, header: list[str], rows: list[list[Any]]) -> Response:
+    if filename.endswith(".csv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+        body, media = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        out = io.BytesIO()
+        book.save(out)
+        body, media = out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def local(when: datetime | None) -> str:
+    """A UTC time shown in Geneva time."""
+    return when.astimezone(GENEVA).strftime("%Y-%m-%d %H:%M") if when else "—"

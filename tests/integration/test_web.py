@@ -1,0 +1,145 @@
+"""The review UI in-process (Starlette's test client): login, CSRF on every state change, actions, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from service.models import AuditEvent, Message, User
+from service.web.app import create_app
+from service.web.security import hash_password
+from service.worker import build_ingestor, ingest_files
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+LABELLED = REPO / "tests" / "triage" / "labelled" / "part-b"
+SECRET = "test-secret-that-is-long-enough-for-itsdangerous-0123456789"
+HOSTILE = (
+    b'From: "<script>window.pwned=1</script>" <evil@attacker.example>\r\nTo: frontier.tech@wipo.int\r\n'
+    b"Subject: <img src=x onerror=window.pwned=1>Question\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+    b'<html><body><script>window.pwned=1</script><a href="javascript:window.pwned=1">click</a>'
+    b'<p onmouseover="window.pwned=1">hover</p><svg onload="window.pwned=1"></svg>'
+    b'<style>body{background:url(https://exfil.example/x)}</style><img src="https://tracker.example/p.gif">'
+    b"Could you please tell us where the session is?</body></html>\r\n"
+)
+
+
+@pytest.fixture
+def web(make_settings, tmp_path):
+    settings = make_settings(web_secret=SECRET, web_secure_cookies=False, ack_mode="off")
+    hostile = tmp_path / "hostile.eml"
+    hostile.write_bytes(HOSTILE)
+    with build_ingestor(settings) as ingestor:
+        ingest_files(ingestor, [LABELLED, hostile], source="import", batch_size=50)
+        with Session(ingestor.engine) as session:
+            session.add(User(name="ana", password_hash=hash_password("correct horse battery"), role="reviewer"))
+            session.commit()
+        app = create_app(settings, ingestor.engine, ingestor.archive, ingestor.events)
+        with TestClient(app, base_url="http://testserver") as client:
+            client.engine = ingestor.engine
+            yield client
+
+
+def _login(client: TestClient, password: str = "correct horse battery") -> str:
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/login", data={"name": "ana", "password": password, "csrf_token": token})
+    home = client.get("/")
+    if home.url.path != "/":  # sent back to the login page
+        return ""
+    return re.search(r'name="csrf_token" value="([^"]+)"', home.text).group(1)
+
+
+def _routes(app):
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        for method in getattr(route, "methods", None) or []:
+            if method == "HEAD" or path.startswith("/static"):
+                continue
+            yield method, re.sub(r"\{[^}]+\}", "1", path.replace("{kind}.{fmt}", "speakers.csv"))
+
+
+def test_every_route_needs_a_session(web: TestClient) -> None:
+    checked = 0
+    for method, path in _routes(web.app):
+        if path in ("/login", "/healthz"):
+            continue
+        response = web.request(method, path, follow_redirects=False)
+        assert response.status_code in (401, 303, 403), (method, path, response.status_code)
+        if response.status_code == 303:
+            assert response.headers["location"] == "/login"
+        checked += 1
+    assert checked >= 10 and web.get("/healthz").status_code == 200
+    assert web.get("/openapi.json").status_code == 401 and web.get("/api/messages").status_code == 401
+
+
+def test_every_state_change_needs_the_csrf_token(web: TestClient) -> None:
+    _login(web)
+    posts = [path for method, path in _routes(web.app) if method == "POST" and path != "/login"]
+    assert {"/logout", "/bulk", "/messages/1/action"} <= set(posts)
+    for path in posts:
+        response = web.post(path, data={"action": "accepted", "ids": "1", "value": "x"}, follow_redirects=False)
+        assert response.status_code == 403, path
+    with Session(web.engine) as session:
+        assert session.get(Message, 1).review_status == "new"
+
+
+def test_login_is_throttled_and_sessions_are_checked(web: TestClient) -> None:
+    for _ in range(5):
+        assert _login(web, "wrong password!") == ""
+    assert _login(web) == ""  # even the right password waits once the attempts are used up
+    page = web.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    refused = web.post("/login", data={"name": "ana", "password": "correct horse battery", "csrf_token": token})
+    assert "Too many attempts" in refused.text
+
+
+def test_review_actions_are_audited_and_exports_follow_them(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        nomination = session.exec(select(Message).where(Message.category == "nomination")).first()
+        question = session.exec(select(Message).where(Message.category == "question")).first()
+    page = web.get("/", params={"category": "nomination"})
+    assert page.status_code == 200 and f"/messages/{nomination.id}" in page.text
+    view = web.get(f"/messages/{nomination.id}")
+    assert view.status_code == 200 and "Content-Security-Policy" in view.headers
+
+    web.post(f"/messages/{nomination.id}/action", data={"action": "accepted", "csrf_token": token})
+    web.post(
+        f"/messages/{question.id}/action", data={"action": "reclassify", "value": "nomination", "csrf_token": token}
+    )
+    with Session(web.engine) as session:
+        assert session.get(Message, nomination.id).review_status == "accepted"
+        moved = session.get(Message, question.id)
+        assert moved.category == "nomination" and moved.triage_corrected
+        actions = {e.action for e in session.exec(select(AuditEvent).where(AuditEvent.actor == "ana"))}
+    assert {"review_status", "reclassified"} <= actions
+
+    rows = list(csv.reader(io.StringIO(web.get("/exports/delegates.csv").content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["message", "country_or_org", "title", "name", "email"]
+    assert any(row[0] == str(nomination.id) and row[-1] == "accepted" for row in rows[1:])
+    book = load_workbook(io.BytesIO(web.get("/exports/delegates.xlsx").content))
+    assert [c.value for c in book.active[1]][:3] == ["message", "country_or_org", "title"]
+    assert book.active.max_row == len(rows)
+
+
+def test_hostile_mail_is_shown_inert(web: TestClient) -> None:
+    _login(web)
+    with Session(web.engine) as session:
+        hostile = session.exec(select(Message).where(Message.from_address == "evil@attacker.example")).one()
+    page = web.get(f"/messages/{hostile.id}")
+    html = page.text
+    assert "<script>window.pwned" not in html and "<img src=x" not in html  # shown as text, escaped
+    assert "&lt;script&gt;window.pwned=1" in html
+    srcdoc = re.search(r'<iframe sandbox title="[^"]*" srcdoc="([^"]*)"', html).group(1)
+    for needle in ("script", "onmouseover", "onload", "javascript:", "tracker.example", "exfil.example", "<svg"):
+        assert needle not in srcdoc.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
+    assert "script-src" not in page.headers["Content-Security-Policy"]  # default-src 'none': no script at all
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
