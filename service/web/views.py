@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from handlers.evaluation import CATEGORIES
@@ -45,7 +45,7 @@ class Filters(BaseModel):
     page: int = 1
 
 
-def _filtered(filters: Filters) -> Any:
+def _filtered(filters: Filters, dialect: str = "sqlite") -> Any:
     query = select(Message)
     for column, value in (
         (Message.category, filters.category),
@@ -61,17 +61,19 @@ def _filtered(filters: Filters) -> Any:
         query = query.where(Message.needs_triage == filters.needs_triage)
     if filters.country:
         query = query.where(Message.fields["country_or_org"].as_string() == filters.country)
-    if filters.q:
-        like = f"%{filters.q.strip()}%"
-        query = query.where(
-            or_(
-                Message.subject.ilike(like),
-                Message.from_address.ilike(like),
-                Message.from_name.ilike(like),
-                Message.body_text.ilike(like),
-            )
-        )
+    if filters.q and filters.q.strip():
+        query = query.where(search_clause(filters.q.strip(), dialect))
     return query
+
+
+def search_clause(q: str, dialect: str) -> Any:
+    """Subject, sender and body contain ``q``: the trigram FTS5 index on SQLite (3+ characters), else LIKE."""
+    if dialect == "sqlite" and len(q) >= 3:
+        phrase = '"' + q.replace('"', '""') + '"'
+        return Message.id.in_(text("SELECT rowid FROM message_fts WHERE message_fts MATCH :q").bindparams(q=phrase))
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    columns = (Message.subject, Message.from_address, Message.from_name, Message.body_text)
+    return or_(*(column.ilike(like, escape="\\") for column in columns))
 
 
 def _ordered(query: Any, sort: str) -> Any:
@@ -102,7 +104,7 @@ def register(app: FastAPI) -> None:
     @app.get("/", response_class=HTMLResponse)
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
         with Session(app.state.engine) as session:
-            query = _filtered(filters)
+            query = _filtered(filters, app.state.engine.dialect.name)
             total = session.exec(select(func.count()).select_from(query.subquery())).one()
             rows = session.exec(
                 _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
@@ -206,7 +208,7 @@ def register(app: FastAPI) -> None:
     @app.get("/api/messages")
     def api_messages(user: User, filters: Annotated[Filters, Query()]) -> dict[str, Any]:
         with Session(app.state.engine) as session:
-            query = _filtered(filters)
+            query = _filtered(filters, app.state.engine.dialect.name)
             total = session.exec(select(func.count()).select_from(query.subquery())).one()
             rows = session.exec(
                 _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
@@ -228,7 +230,10 @@ def register(app: FastAPI) -> None:
         category, header, rows_of = EXPORTS[kind]
         with Session(app.state.engine) as session:
             messages = session.exec(
-                _ordered(_filtered(filters.model_copy(update={"category": category})), "received")
+                _ordered(
+                    _filtered(filters.model_copy(update={"category": category}), app.state.engine.dialect.name),
+                    "received",
+                )
             ).all()
             rows = [row for m in messages for row in rows_of(m)]
         return _table_response(f"{kind}.{fmt}", header, rows)

@@ -143,3 +143,16 @@ def test_hostile_mail_is_shown_inert(web: TestClient) -> None:
         assert needle not in srcdoc.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
     assert "script-src" not in page.headers["Content-Security-Policy"]  # default-src 'none': no script at all
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_full_text_search_finds_words_in_any_script(web: TestClient) -> None:
+    _login(web)
+    with Session(web.engine) as session:
+        target = session.exec(select(Message).where(Message.category == "nomination")).first()
+    word = max(target.subject.split(), key=len)
+    found = web.get("/", params={"q": word})
+    assert f"/messages/{target.id}" in found.text
+    api = web.get("/api/messages", params={"q": word}).json()
+    assert target.id in [item["id"] for item in api["items"]]
+    assert web.get("/api/messages", params={"q": "zzqqxxnotthere"}).json()["total"] == 0
+    assert web.get("/api/messages", params={"q": "de"}).json()["total"] > 0  # short: LIKE, not the index
