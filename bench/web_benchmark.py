@@ -135,7 +135,7 @@ def _rows(n: int, rng: random.Random) -> list[dict]:
 
 
 def _p(values: list[float], q: float) -> float:
-    return sorted(values)[max(0, int(round(q * len(values))) - 1)]
+    return sorted(values)[max(0, round(q * len(values)) - 1)]
 
 
 def main() -> None:
