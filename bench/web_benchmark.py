@@ -81,8 +81,9 @@ def _rows(n: int, rng: random.Random) -> list[dict]:
         language = rng.choice(list(WORDS))
         words = WORDS[language].split()
         received = deadline + timedelta(minutes=rng.randint(-30 * 24 * 60, 10 * 24 * 60))
-        body = " ".join(rng.choice(words) for _ in range(rng.randint(40, 220)))
         country = rng.choice(COUNTRIES)
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(40, 220)))
+        body += f"\n{country}\nContact: Officer {i} (ref. {rng.randint(10**5, 10**6)})"  # names, places, numbers
         fields: dict = {}
         if category == "nomination":
             fields = {
@@ -172,8 +173,9 @@ def main() -> None:
         cases = [
             ("queue, filtered (nomination, on time, new)", "/?category=nomination&deadline=on_time&status=new"),
             ("queue, filtered, page 20", "/?category=question&page=20"),
-            ("full-text search (substring)", "/?q=intelligence"),
-            ("full-text search (Chinese)", "/?q=人工智能"),
+            ("full-text search: a country", "/?q=Kazakhstan"),
+            ("full-text search: a person", "/?q=Officer 4242"),
+            ("full-text search: a common word", "/?q=intelligence"),
             ("API, filtered", "/api/messages?category=speaker_request&language=fr"),
         ]
         if dashboard:

@@ -83,6 +83,16 @@ def _ordered(query: Any, sort: str) -> Any:
     return query.order_by(column.desc() if sort.startswith("-") else column.asc(), Message.id.desc())
 
 
+def _page(session: Session, query: Any, filters: Filters) -> list[Message]:
+    """One page of the queue: ids from the covering indexes first, then only those rows (bodies are big)."""
+    ids_query = _ordered(query.with_only_columns(Message.id), filters.sort)
+    ids = list(session.exec(ids_query.offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)))
+    if not ids:
+        return []
+    rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def _audit(session: Session, message: Message, who: str, action: str, before: Any, after: Any) -> None:
     repository.audit(
         session=session,
@@ -105,10 +115,8 @@ def register(app: FastAPI) -> None:
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
         with Session(app.state.engine) as session:
             query = _filtered(filters, app.state.engine.dialect.name)
-            total = session.exec(select(func.count()).select_from(query.subquery())).one()
-            rows = session.exec(
-                _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
-            ).all()
+            total = session.exec(select(func.count()).select_from(query.with_only_columns(Message.id).subquery())).one()
+            rows = _page(session, query, filters)
             counts = dict(session.exec(select(Message.category, func.count()).group_by(Message.category)).all())
         return page(
             request,
@@ -209,10 +217,8 @@ def register(app: FastAPI) -> None:
     def api_messages(user: User, filters: Annotated[Filters, Query()]) -> dict[str, Any]:
         with Session(app.state.engine) as session:
             query = _filtered(filters, app.state.engine.dialect.name)
-            total = session.exec(select(func.count()).select_from(query.subquery())).one()
-            rows = session.exec(
-                _ordered(query, filters.sort).offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)
-            ).all()
+            total = session.exec(select(func.count()).select_from(query.with_only_columns(Message.id).subquery())).one()
+            rows = _page(session, query, filters)
         return {"total": total, "page": filters.page, "items": [api_record(m) for m in rows]}
 
     @app.get("/api/messages/{message_id}")
