@@ -190,7 +190,11 @@ GENEVA_TIME = {
 def _arrival(when: datetime, language: str) -> str:
     """``9 October 2025, 14:32 (Geneva time)`` in the recipient's language."""
     day = format_date(when.date(), "long", locale=language)
-    return f"{day}, {when:%H:%M} ({GENEVA_TIME.get(language, GENEVA_TIME['en'])})"
+    zone = GENEVA_TIME.get(language, GENEVA_TIME["en"])
+    if language == "zh":
+        return f"{day}{when:%H:%M}（{zone}）"
+    comma = "،" if language == "ar" else ","
+    return f"{day}{comma} {when:%H:%M} ({zone})"
 
 
 def _dates(event: Event, language: str) -> str:

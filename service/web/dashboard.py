@@ -249,12 +249,12 @@ def day_chart_svg(
     plot_height: int = 160,
 ) -> Markup:
     """Vertical bars, one per day; ``highlight`` days (deadlines) in the alert colour and marked "deadline"."""
-    left, top, bottom = 8, 34, 70
-    width = left * 2 + len(days) * (column + gap)
+    left, right, top, bottom = 44, 8, 34, 70  # rotated day labels reach down and to the left
+    width = left + right + len(days) * (column + gap)
     height = top + plot_height + bottom
     peak = max((n for _, n in days), default=0) or 1
     body = [
-        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - left}" y2="{top + plot_height}" '
+        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - right}" y2="{top + plot_height}" '
         f'stroke="{MUTED}" stroke-width="1"/>'
     ]
     for i, (day, count) in enumerate(days):
