@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from sqlalchemy import Engine, case, distinct, func
+from sqlalchemy import Engine, case, func
 from sqlmodel import Session, select
 
 from handlers.events import SUBMISSIONS, Event
@@ -102,6 +102,20 @@ def gender_counts(fields_rows: Iterable[Mapping[str, Any] | None]) -> dict[str, 
         for delegate in delegates if isinstance(delegates, list) else []:
             counts[gender_of(delegate.get("title") if isinstance(delegate, Mapping) else None)] += 1
     return counts
+
+
+def tally(groups: Iterable[tuple[object, int]], limit: int) -> tuple[list[tuple[str, int]], int, int]:
+    """From (value, count) groups: the top ``limit`` values (most first, then by name), how many distinct values
+    there are, and how many counted have none (no value or an empty one)."""
+    counts: Counter[str] = Counter()
+    missing = 0
+    for value, count in groups:
+        if value is None or value == "":
+            missing += count
+        else:
+            counts[str(value)] += count
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return top, len(counts), missing
 
 
 def shares(counts: Mapping[str, int]) -> dict[str, int]:
@@ -366,9 +380,9 @@ def load(engine: Engine, event: Event | None) -> DashboardData:
     data = DashboardData(event=event)
     with Session(engine) as session:
         n = func.count().label("n")
-        data.categories = [
-            (c, k) for c, k in session.exec(select(Message.category, n).group_by(Message.category).order_by(n.desc()))
-        ]
+        data.categories = list(
+            session.exec(select(Message.category, n).group_by(Message.category).order_by(n.desc())).all()
+        )
         data.total = sum(k for _, k in data.categories)
         data.deadline_statuses = dict(
             session.exec(select(Message.deadline_status, func.count()).group_by(Message.deadline_status)).all()
@@ -382,13 +396,11 @@ def load(engine: Engine, event: Event | None) -> DashboardData:
             ).all()
         )
 
-        value = func.nullif(Message.fields["country_or_org"].as_string(), "").label("country")
+        # grouped outside a subquery: PostgreSQL would not match a GROUP BY repeating the bound JSON key
+        value = Message.fields["country_or_org"].as_string().label("country")
         country = select(value).where(Message.category.in_(SUBMISSIONS)).subquery().c.country
-        top = select(country, n).where(country.is_not(None)).group_by(country).order_by(n.desc(), country)
-        data.countries = [(str(c), k) for c, k in session.exec(top.limit(TOP_COUNTRIES))]
-        data.countries_distinct, data.countries_missing = session.exec(
-            select(func.count(distinct(country)), func.count() - func.count(country))
-        ).one()
+        groups = session.exec(select(country, func.count()).group_by(country)).all()
+        data.countries, data.countries_distinct, data.countries_missing = tally(groups, TOP_COUNTRIES)
 
         fields = session.exec(select(Message.fields).where(Message.category == "nomination")).all()
         data.nominations = len(fields)

@@ -17,7 +17,16 @@ from handlers.events import SUBMISSIONS, Event
 from service.models import Message, User
 from service.web import dashboard
 from service.web.app import create_app
-from service.web.dashboard import bar_chart_svg, day_bounds, day_chart_svg, gender_counts, gender_of, per_day, shares
+from service.web.dashboard import (
+    bar_chart_svg,
+    day_bounds,
+    day_chart_svg,
+    gender_counts,
+    gender_of,
+    per_day,
+    shares,
+    tally,
+)
 from service.web.security import hash_password
 from service.worker import build_ingestor, ingest_files
 
@@ -62,6 +71,12 @@ def test_gender_counts_and_shares_tolerate_odd_fields() -> None:
     assert shares({"female": 0, "male": 0, "unknown": 0}) == {"female": 0, "male": 0, "unknown": 0}
 
 
+def test_tally_keeps_the_top_values_and_counts_the_missing() -> None:
+    groups = [("Peru", 2), (None, 3), ("", 1), ("Chile", 5), ("Cuba", 2), ("Benin", 1)]
+    top, distinct, missing = tally(groups, 3)
+    assert top == [("Chile", 5), ("Cuba", 2), ("Peru", 2)] and distinct == 4 and missing == 4
+
+
 def test_per_day_buckets_by_geneva_day() -> None:
     rows = [
         datetime(2025, 10, 10, 21, 59, tzinfo=UTC),  # 23:59 in Geneva (CEST, UTC+2): still the 10th
@@ -93,7 +108,7 @@ def test_bar_chart_escapes_hostile_labels_and_is_well_formed_xml() -> None:
     assert root.tag == f"{SVG}svg" and root.get("aria-label") == HOSTILE
     assert len(root.findall(f".//{SVG}rect")) == 4 and len(root.findall(f"{SVG}a")) == 4
     labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert HOSTILE in labels and "Côte d'Ivoire & \"friends\"" in labels and "سلام 中国" in labels
+    assert HOSTILE in labels and 'Côte d\'Ivoire & "friends"' in labels and "سلام 中国" in labels
     assert root.findall(f"{SVG}a")[0].get("href") == f"/?country={HOSTILE}"  # escaped in, intact out
     assert not [e for e in root.iter() if e.get("style") is not None or e.tag.endswith("script")]
     long = bar_chart_svg([("x" * 200, 1)], label_chars=20)
