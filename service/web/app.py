@@ -24,7 +24,7 @@ from config.settings import Settings
 from handlers.events import Event
 from service.archive import Archive
 from service.models import User
-from service.web import views
+from service.web import dashboard, views
 from service.web.deps import NeedsLogin, check_csrf, current_user
 from service.web.security import CSP, LoginThrottle, new_token, same_token, verify_password
 
@@ -119,4 +119,5 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
         return get_swagger_ui_html(openapi_url="/openapi.json", title="frontier-intake API")
 
     views.register(app)
+    dashboard.register(app)
     return app

@@ -132,7 +132,6 @@ def client(tmp_path: Path):
             session.add(User(name="ana", password_hash=hash_password("correct horse battery"), role="reviewer"))
             session.commit()
         app = create_app(settings, ingestor.engine, ingestor.archive, ingestor.events)
-        dashboard.register(app)  # app.py does not call it yet
         with TestClient(app, base_url="http://testserver") as test_client:
             test_client.engine = ingestor.engine
             yield test_client
