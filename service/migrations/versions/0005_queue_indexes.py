@@ -1,14 +1,14 @@
 """covering indexes for the review queue (filter + newest first without reading message bodies)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
