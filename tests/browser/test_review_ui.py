@@ -123,9 +123,8 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     page.wait_for_url(live_app.base_url + "/")
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="delegates CSV").click()
-    # The XLSX links are all named just "XLSX"; the delegates one is told apart by its address.
     with page.expect_download() as xlsx_download:
-        page.locator('a[href="/exports/delegates.xlsx"]').click()
+        page.get_by_role("link", name="delegates XLSX").click()
     files = {}
     for download in (csv_download.value, xlsx_download.value):
         assert download.failure() is None
