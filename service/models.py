@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from handlers.gender import GENDERS, gender_counts
+
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+COUNTRY_LENGTH = 200
+DELEGATE_COLUMNS = ("delegates_female", "delegates_male", "delegates_unknown")
+# the dashboard's covering index: every figure it shows is read from these columns alone
+COUNTED = ("category", "deadline_status", "received_at", "country_or_org", *DELEGATE_COLUMNS)
+
+
+def derived_columns(fields: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The columns kept from a message's extracted ``fields``: country or organisation, delegates per gender."""
+    fields = fields if isinstance(fields, Mapping) else {}
+    country = fields.get("country_or_org")
+    genders = gender_counts([fields])
+    return {
+        "country_or_org": country[:COUNTRY_LENGTH] if isinstance(country, str) and country else None,
+        **{f"delegates_{g}": genders[g] for g in GENDERS},
+    }
 
 
 class UTCDateTime(TypeDecorator):
@@ -54,7 +72,10 @@ class Message(SQLModel, table=True):
     """One distinct message (distinct raw bytes); raw bytes live in the archive under ``sha256``."""
 
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_received_at", "received_at"),)
+    __table_args__ = (
+        Index("ix_message_received_at", "received_at"),
+        Index("ix_message_counts", *COUNTED),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, unique=True)
@@ -91,6 +112,20 @@ class Message(SQLModel, table=True):
     # review by staff (the web UI)
     review_status: str = Field(default="new", max_length=16, index=True)
     assignee: str | None = Field(default=None, max_length=128, index=True)
+    # derived from ``fields`` on every write (see _derive): what the dashboard and the country filter read,
+    # so they are indexed columns rather than JSON parsed row by row
+    country_or_org: str | None = Field(default=None, max_length=COUNTRY_LENGTH)
+    delegates_female: int = 0
+    delegates_male: int = 0
+    delegates_unknown: int = 0
+
+
+@event.listens_for(Message, "before_insert")
+@event.listens_for(Message, "before_update")
+def _derive(_mapper: Any, _connection: Any, message: Message) -> None:
+    """Keep the derived columns true to ``fields``, whichever code path wrote them."""
+    for column, value in derived_columns(message.fields).items():
+        setattr(message, column, value)
 
 
 class Attachment(SQLModel, table=True):

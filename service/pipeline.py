@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from handlers.events import Event
+from handlers.search import SearchDocument, message_document
 from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
@@ -58,6 +59,7 @@ class Processed:
     sha256: str
     parsed: ParsedMessage | None = None
     decision: Triage | None = None
+    search: SearchDocument | None = None
     error: str | None = None
     stage: str = "parse"
 
@@ -112,11 +114,13 @@ def process_one(
         if archive is not None:
             archive.put(attachment.payload, attachment.sha256)
         attachment.payload = b""
+    sender, attached = parsed.sender, attachment_text(parsed)
+    search = message_document(parsed.subject, sender and sender.name, sender and sender.address, parsed.text, attached)
     try:
-        decision = triage(parsed, list(events), attachment_text(parsed))
+        decision = triage(parsed, list(events), attached)
     except Exception:  # stored all the same, flagged for a person
-        return Processed(digest, parsed=parsed, error=traceback.format_exc(limit=8), stage="triage")
-    return Processed(digest, parsed=parsed, decision=decision)
+        return Processed(digest, parsed=parsed, search=search, error=traceback.format_exc(limit=8), stage="triage")
+    return Processed(digest, parsed=parsed, decision=decision, search=search)
 
 
 def attachment_text(parsed: ParsedMessage) -> str:
@@ -243,6 +247,7 @@ class Ingestor:
                             origin=todo[item.sha256].origin,
                             parsed=item.parsed,
                             decision=item.decision,
+                            search=item.search,
                             error=_error(item, todo[item.sha256]),
                             status=_status(todo[item.sha256]),
                             internaldate=todo[item.sha256].internaldate,

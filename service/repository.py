@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from handlers.search import SearchDocument, message_document
 from handlers.triage import Triage
 from parsers.dates import as_utc
 from parsers.model import ParsedMessage
+from service import search_index
 from service.models import Attachment, AuditEvent, MailboxState, Message, MessageLocation, utcnow
 
 
@@ -57,6 +59,7 @@ class NewMessage:
     status: str | None = None
     internaldate: datetime | None = None
     decision: Triage | None = None
+    search: SearchDocument | None = None  # computed by the parser process; else here
 
 
 def _row(item: NewMessage) -> Message:
@@ -152,6 +155,7 @@ def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Messa
             earliest = first.setdefault(row.message_id, row.id)  # type: ignore[arg-type]
             if earliest != row.id:
                 row.duplicate_of_id = earliest
+    documents: list[tuple[int, SearchDocument]] = []
     for item, row in zip(items, rows, strict=True):
         for a in item.parsed.attachments if item.parsed else ():
             session.add(
@@ -168,8 +172,14 @@ def add_messages(*, session: Session, items: Sequence[NewMessage]) -> list[Messa
                     text_note=a.text_note,
                 )
             )
+        document = item.search
+        if document is None:
+            attached = "\n".join(a.text for a in item.parsed.attachments if a.text) if item.parsed else ""
+            document = message_document(row.subject, row.from_name, row.from_address, row.body_text, attached)
+        documents.append((row.id, document))  # type: ignore[arg-type]
         extra = {"possible_duplicate_of": row.duplicate_of_id} if row.duplicate_of_id else {}
         audit(session=session, action="stored", message_id=row.id, status=row.status, origin=row.origin, **extra)
+    search_index.add(session.connection(), documents)
     return rows
 
 

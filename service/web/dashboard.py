@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,82 +25,19 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from sqlalchemy import Engine, case, func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from handlers.events import SUBMISSIONS, Event
+from handlers.gender import GENDERS
 from service.models import Message
 from service.web.deps import current_user
 
 SVG_NS = "http://www.w3.org/2000/svg"
 INK, MUTED, BRAND, ALERT = "#1b1b1b", "#666666", "#00315f", "#aa0000"
 GENDER_COLOURS = {"female": "#b5446e", "male": "#2f6f9f", "unknown": "#9a9a9a"}
-GENDERS = ("female", "male", "unknown")
 TOP_COUNTRIES = 30
 DAYS_BEFORE, DAYS_AFTER = 21, 7  # the per-day chart: three weeks before the deadline, one week after
-
-# --- titles → gender ---------------------------------------------------------------------------------------
-
-_DASHES = re.compile("[\u2010-\u2015\u2212]")
-_ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")  # tatweel and short-vowel marks
-
-
-def _title_key(text: str) -> str:
-    """A title folded for lookup: NFKC, case-folded, one kind of dash, Arabic alef/teh marbuta variants unified."""
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
-    text = _DASHES.sub("-", text)
-    text = _ARABIC_MARKS.sub("", text)
-    text = text.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ة", "ه")
-    return text.rstrip(".。").strip()
-
-
-FEMALE_TITLES = frozenset(
-    _title_key(t)
-    for t in (
-        "Ms", "Mrs", "Miss", "Mme", "Mlle", "Madame", "Sra", "Srta", "Señora", "Doña", "Dra",
-        "г-жа", "госпожа", "السيدة", "الدكتورة", "السفيرة", "الأستاذة", "女士", "夫人",
-    )
-)  # fmt: skip
-MALE_TITLES = frozenset(
-    _title_key(t)
-    for t in (
-        "Mr", "M.", "Monsieur", "Sr", "Señor", "Don",
-        "г-н", "господин", "السيد", "الدكتور", "السفير", "الأستاذ", "先生",
-    )
-)  # fmt: skip
-
-
-def _one_title(key: str) -> str:
-    if key in FEMALE_TITLES:
-        return "female"
-    if key in MALE_TITLES:
-        return "male"
-    return "unknown"
-
-
-def gender_of(title: object) -> str:
-    """``female`` | ``male`` | ``unknown`` from a delegate's title (Dr., Prof., none: unknown).
-
-    A compound title ("H.E. Ms.", "Dr. Sra.") counts when exactly one of its words names a gender.
-    """
-    if not isinstance(title, str) or not title.strip():
-        return "unknown"
-    key = _title_key(title)
-    whole = _one_title(key)
-    if whole != "unknown":
-        return whole
-    found = {_one_title(_title_key(word)) for word in re.split(r"[\s,;/&+]+", key) if word} - {"unknown"}
-    return found.pop() if len(found) == 1 else "unknown"
-
-
-def gender_counts(fields_rows: Iterable[Mapping[str, Any] | None]) -> dict[str, int]:
-    """Delegates per gender over the ``fields`` of nominations (``delegates``: a list of {name, title, email})."""
-    counts = dict.fromkeys(GENDERS, 0)
-    for fields in fields_rows:
-        delegates = fields.get("delegates") if isinstance(fields, Mapping) else None
-        for delegate in delegates if isinstance(delegates, list) else []:
-            counts[gender_of(delegate.get("title") if isinstance(delegate, Mapping) else None)] += 1
-    return counts
 
 
 def tally(groups: Iterable[tuple[object, int]], limit: int) -> tuple[list[tuple[str, int]], int, int]:
@@ -365,52 +301,65 @@ class DashboardData:
 
 
 def _per_day_counts(session: Session, bounds: list[tuple[date, datetime, datetime]]) -> tuple[list[int], int, int]:
-    """Submissions per day in one GROUP BY: each arrival's day index by comparison with the UTC day bounds."""
-    received = Message.received_at
-    whens: list[Any] = [(received.is_(None), -2), (received < bounds[0][1], -1)]
-    whens += [(received < ends, i) for i, (_, _, ends) in enumerate(bounds)]
-    inner = select(case(*whens, else_=len(bounds)).label("bucket")).where(Message.category.in_(SUBMISSIONS))
-    bucket = inner.subquery().c.bucket  # grouped outside: PostgreSQL would not match the bound parameters
-    counts = {int(b): n for b, n in session.exec(select(bucket, func.count()).group_by(bucket)).all()}
-    return [counts.get(i, 0) for i in range(len(bounds))], counts.get(-1, 0), counts.get(len(bounds), 0)
+    """Submissions per day, and before and after the days shown: one statement of range counts, each read
+    from the (category, received_at) index."""
+
+    def between(begins: datetime | None, ends: datetime | None) -> Any:
+        query = select(func.count()).where(Message.category.in_(SUBMISSIONS))
+        if begins is not None:
+            query = query.where(Message.received_at >= begins)
+        if ends is not None:
+            query = query.where(Message.received_at < ends)
+        return query.scalar_subquery()
+
+    ranges = [between(None, bounds[0][1]), *(between(b, e) for _, b, e in bounds), between(bounds[-1][2], None)]
+    before, *days, after = session.exec(select(*ranges)).one()
+    return days, before, after
 
 
 def load(engine: Engine, event: Event | None) -> DashboardData:
-    """The dashboard's figures: aggregate queries, and for the delegates only the ``fields`` of nominations."""
+    """The dashboard's figures: four aggregate queries, each answered from the covering index
+    ``ix_message_counts`` (categories, deadline statuses, arrival times, countries and delegates per gender are
+    columns of it) without reading a message row."""
     data = DashboardData(event=event)
     with Session(engine) as session:
-        n = func.count().label("n")
-        data.categories = list(
-            session.exec(select(Message.category, n).group_by(Message.category).order_by(n.desc())).all()
-        )
-        data.total = sum(k for _, k in data.categories)
-        data.deadline_statuses = dict(
-            session.exec(select(Message.deadline_status, func.count()).group_by(Message.deadline_status)).all()
-        )
-        data.late_by_category = list(
-            session.exec(
-                select(Message.category, n)
-                .where(Message.deadline_status == "late")
-                .group_by(Message.category)
-                .order_by(n.desc())
-            ).all()
-        )
+        categories: Counter[str | None] = Counter()
+        statuses: Counter[str | None] = Counter()
+        late: Counter[str | None] = Counter()
+        for category, status, n in session.exec(
+            select(Message.category, Message.deadline_status, func.count()).group_by(
+                Message.category, Message.deadline_status
+            )
+        ):
+            categories[category] += n
+            statuses[status] += n
+            if status == "late":
+                late[category] += n
+        data.categories, data.late_by_category = _most_first(categories), _most_first(late)
+        data.total, data.deadline_statuses = sum(categories.values()), dict(statuses)
 
-        # grouped outside a subquery: PostgreSQL would not match a GROUP BY repeating the bound JSON key
-        value = Message.fields["country_or_org"].as_string().label("country")
-        country = select(value).where(Message.category.in_(SUBMISSIONS)).subquery().c.country
-        groups = session.exec(select(country, func.count()).group_by(country)).all()
+        country = Message.country_or_org
+        groups = session.exec(
+            select(country, func.count()).where(Message.category.in_(SUBMISSIONS)).group_by(country)
+        ).all()
         data.countries, data.countries_distinct, data.countries_missing = tally(groups, TOP_COUNTRIES)
 
-        fields = session.exec(select(Message.fields).where(Message.category == "nomination")).all()
-        data.nominations = len(fields)
-        data.genders = gender_counts(fields)
+        female, male, unknown, data.nominations = session.exec(
+            select(
+                *(func.coalesce(func.sum(getattr(Message, f"delegates_{g}")), 0) for g in GENDERS), func.count()
+            ).where(Message.category == "nomination")
+        ).one()
+        data.genders = {"female": female, "male": male, "unknown": unknown}
 
         if event is not None:
             bounds = day_bounds(event.timezone, *window(event))
             counts, data.before, data.after = _per_day_counts(session, bounds)
             data.days = [(day, k) for (day, _, _), k in zip(bounds, counts, strict=True)]
     return data
+
+
+def _most_first(counts: Counter[str | None]) -> list[tuple[str | None, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
 
 
 # --- page ---------------------------------------------------------------------------------------------------

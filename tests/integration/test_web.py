@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -11,7 +12,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from handlers.gender import gender_counts
 from service.models import AuditEvent, Message, User
+from service.web import dashboard
 from service.web.app import create_app
 from service.web.security import hash_password
 from service.worker import build_ingestor, ingest_files
@@ -43,7 +46,7 @@ def web(make_settings, tmp_path):
             session.commit()
         app = create_app(settings, ingestor.engine, ingestor.archive, ingestor.events)
         with TestClient(app, base_url="http://testserver") as client:
-            client.engine = ingestor.engine
+            client.engine, client.ingestor, client.tmp = ingestor.engine, ingestor, tmp_path
             yield client
 
 
@@ -156,3 +159,73 @@ def test_full_text_search_finds_words_in_any_script(web: TestClient) -> None:
     assert target.id in [item["id"] for item in api["items"]]
     assert web.get("/api/messages", params={"q": "zzqqxxnotthere"}).json()["total"] == 0
     assert web.get("/api/messages", params={"q": "de"}).json()["total"] > 0  # short queries too
+
+
+def _mail(subject: str, body: str, sender: str = "Sender <someone@mission.example>") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: frontier.tech@wipo.int\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def _ids(client: TestClient, **params: str) -> set[int]:
+    response = client.get("/api/messages", params=params)
+    assert response.status_code == 200, response.text
+    return {item["id"] for item in response.json()["items"]}
+
+
+def test_search_folds_accents_vowel_marks_and_finds_chinese_inside_a_run(web: TestClient) -> None:
+    _login(web)
+    mails = {
+        "fr": _mail("=?utf-8?q?D=C3=A9l=C3=A9gation_permanente?=", "La Délégation de la République du Zanzibaria"),
+        "ar": _mail("=?utf-8?b?2LPYpNin2YQ=?=", "نرجو إفادتنا بموعد الدَّوْرَةِ القادمة"),
+        "zh": _mail("=?utf-8?b?6Zeu6aKY?=", "我国代表团希望了解人工智能战略的展示安排"),
+        "ru": _mail("Vopros", "Просим сообщить расписание, ёлочный вопрос"),
+    }
+    paths = []
+    for name, raw in mails.items():
+        path = web.tmp / f"search-{name}.eml"
+        path.write_bytes(raw)
+        paths.append(path)
+    ingest_files(web.ingestor, paths, source="import", batch_size=10)
+    with Session(web.engine) as session:
+        by_body = {m.body_text[:4]: m.id for m in session.exec(select(Message).order_by(Message.id.desc()).limit(4))}
+    fr, ar, zh, ru = (by_body[k] for k in ("La D", "نرجو", "我国代表", "Прос"))
+    assert _ids(web, q="delegation zanzibaria") == {fr}  # accents folded, every word must match
+    assert _ids(web, q="Zanzib") == {fr}  # the start of a word
+    assert _ids(web, q="الدورة") == {ar}  # vowel marks ignored
+    assert _ids(web, q="人工智能") == {zh} and _ids(web, q="战略") == {zh}  # inside a run of characters
+    assert _ids(web, q="елочный") == {ru}
+    assert _ids(web, q="someone@mission.example") >= {fr, ar, zh, ru}  # the sender
+    assert _ids(web, q="delegation zzqqxx") == set()
+    for typed in ('"', "NEAR(", "a OR", "subject:x", "*", "@@"):
+        assert web.get("/", params={"q": typed}).status_code == 200
+
+
+def test_edited_fields_and_reclassifying_move_the_country_filter_and_the_dashboard(web: TestClient) -> None:
+    token = _login(web)
+    event = next(e for e in web.app.state.events if e.id == "ft12")
+    with Session(web.engine) as session:
+        nomination = session.exec(select(Message).where(Message.category == "nomination")).first()
+    before = dashboard.load(web.engine, event).genders
+    fields = {
+        "country_or_org": "Atlantis",
+        "delegates": [{"name": "A", "title": "Sra."}, {"name": "B", "title": "г-н"}, {"name": "C", "title": "Dr."}],
+    }
+    old = gender_counts([nomination.fields])
+    response = web.post(
+        f"/messages/{nomination.id}/action",
+        data={"action": "fields", "value": json.dumps(fields), "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code in (200, 303)
+    assert _ids(web, country="Atlantis") == {nomination.id}
+    after = dashboard.load(web.engine, event)
+    assert after.genders == {g: before[g] - old[g] + {"female": 1, "male": 1, "unknown": 1}[g] for g in before}
+    assert ("Atlantis", 1) in after.countries
+
+    reclassify = {"action": "reclassify", "value": "question", "csrf_token": token}
+    web.post(f"/messages/{nomination.id}/action", data=reclassify)
+    moved = dashboard.load(web.engine, event)
+    assert moved.genders == {g: after.genders[g] - 1 for g in before}  # a question has no delegates to count
+    assert ("Atlantis", 1) not in moved.countries

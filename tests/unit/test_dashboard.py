@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from config.settings import load_settings
 from handlers.events import SUBMISSIONS, Event
+from handlers.gender import gender_counts, gender_of
 from service.models import Message, User
 from service.web import dashboard
 from service.web.app import create_app
@@ -21,8 +22,6 @@ from service.web.dashboard import (
     bar_chart_svg,
     day_bounds,
     day_chart_svg,
-    gender_counts,
-    gender_of,
     per_day,
     shares,
     tally,

@@ -1,0 +1,82 @@
+"""The queue's full-text index: an SQLite FTS5 table holding each message's words (:mod:`handlers.search`).
+
+A row is written with its message, in the same transaction (:func:`service.repository.add_messages`), and the
+whole table is rebuilt by a migration whenever the way words are cut changes. Subject, sender and body never
+change after a message is stored, so nothing else writes to it. Other databases search by substring until
+PostgreSQL gets its own index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, or_, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from handlers.search import SearchDocument, match_expression, message_document
+from service.models import Message
+
+TABLE = "message_search"
+CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    "subject, sender, body, attachments, tokenize = 'unicode61 remove_diacritics 0')"
+)
+_INSERT = text(f"INSERT INTO {TABLE} (rowid, subject, sender, body, attachments) VALUES (:id, :s, :f, :b, :a)")
+_MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts"
+_COUNT = text(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH :fts")
+FEW = 5000  # fewer matches than this: look them up by id; more: walk the queue's order and keep the matches
+
+
+def enabled(connection: Connection) -> bool:
+    """Whether this database keeps the index (SQLite)."""
+    return connection.dialect.name == "sqlite"
+
+
+def add(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> None:
+    """Index messages by id (no-op on databases without the index)."""
+    if not enabled(connection):
+        return
+    params = [{"id": i, "s": d.subject, "f": d.sender, "b": d.body, "a": d.attachments} for i, d in rows]
+    if params:
+        connection.execute(_INSERT, params)
+
+
+def rebuild(connection: Connection, batch: int = 2000) -> int:
+    """Index every stored message again from its columns and attachment text; returns how many."""
+    if not enabled(connection):
+        return 0
+    connection.execute(text(CREATE))
+    connection.execute(text(f"DELETE FROM {TABLE}"))
+    done, last = 0, 0
+    while True:
+        rows = connection.execute(
+            text(
+                "SELECT m.id, m.subject, m.from_name, m.from_address, m.body_text, "
+                "(SELECT group_concat(a.text, char(10)) FROM attachment a WHERE a.message_id = m.id) "
+                "FROM message m WHERE m.id > :last ORDER BY m.id LIMIT :n"
+            ),
+            {"last": last, "n": batch},
+        ).all()
+        if not rows:
+            return done
+        add(connection, [(row[0], message_document(*row[1:])) for row in rows])
+        done, last = done + len(rows), rows[-1][0]
+
+
+def clause(connection: Connection, query: str) -> ColumnElement[Any]:
+    """Messages matching what a reviewer typed: all its words, from the index (SQLite); else a substring.
+
+    How SQLite should use the matches depends on how many there are, which only the index knows (and tells in
+    a millisecond): a few are fetched by id and sorted; many (a common word) are tested while the queue's
+    own index is walked newest first, which stops as soon as a page is full. A ``+`` before the column keeps
+    the planner from choosing the first way for them.
+    """
+    expression = match_expression(query) if enabled(connection) else None
+    if expression is not None:
+        few = connection.execute(_COUNT, {"fts": expression}).scalar_one() < FEW
+        column = "message.id" if few else "+message.id"
+        return text(f"{column} IN ({_MATCHES})").bindparams(fts=expression)  # type: ignore[return-value]
+    like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    columns = (Message.subject, Message.from_address, Message.from_name, Message.body_text)
+    return or_(*(column.ilike(like, escape="\\") for column in columns))

@@ -1,0 +1,44 @@
+"""Migrations carry stored data forward: a database from before the search index and the counted columns."""
+
+from __future__ import annotations
+
+import json
+
+from alembic import command
+from sqlalchemy import text
+
+from service.db import alembic_config, make_engine, upgrade
+
+
+def test_0006_fills_the_counted_columns_and_indexes_stored_messages(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(engine), "0005")
+    nomination = {"country_or_org": "Côte d'Ivoire", "delegates": [{"title": "Mme"}, {"title": "M."}, {"title": ""}]}
+    with engine.begin() as db:
+        for i, (subject, fields) in enumerate([("Désignation des délégués", nomination), ("Question", {})], 1):
+            db.execute(
+                text(
+                    "INSERT INTO message (id, sha256, size, source, origin, status, from_name, from_address, subject,"
+                    " stored_at, body_text, parsed, fields, signals, needs_triage, acknowledge, triage_corrected,"
+                    " review_status) VALUES (:id, :sha, 1, 'import', '', 'parsed', 'Ana', 'ana@mission.example',"
+                    " :subject, '2025-10-01 10:00:00', 'corps du message', '{}', :fields, '[]', 0, 0, 0, 'new')"
+                ),
+                {"id": i, "sha": f"{i:064x}", "subject": subject, "fields": json.dumps(fields)},
+            )
+        db.execute(
+            text(
+                "INSERT INTO attachment (message_id, filename, safe_filename, content_type, size, sha256, inline, text)"
+                " VALUES (1, 'letter.pdf', 'letter.pdf', 'application/pdf', 1, :sha, 0, 'Lettre de nomination')"
+            ),
+            {"sha": "f" * 64},
+        )
+    upgrade(engine)
+    with engine.connect() as db:
+        columns = "country_or_org, delegates_female, delegates_male, delegates_unknown"
+        rows = db.execute(text(f"SELECT id, {columns} FROM message ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "Côte d'Ivoire", 1, 1, 1), (2, None, 0, 0, 0)]
+        found = db.execute(text("SELECT rowid FROM message_search WHERE message_search MATCH 'designation'")).all()
+        assert [r for (r,) in found] == [1]
+        in_letter = db.execute(text("SELECT rowid FROM message_search WHERE message_search MATCH 'lettre'")).all()
+        assert [r for (r,) in in_letter] == [1]
+        assert db.execute(text("SELECT count(*) FROM message_search")).scalar() == 2
