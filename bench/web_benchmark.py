@@ -188,6 +188,8 @@ def main() -> None:
             ("full-text search: a country", "/?q=Kazakhstan"),
             ("full-text search: a person", "/?q=Officer 4242"),
             ("full-text search: a common word", "/?q=intelligence"),
+            ("full-text search: Chinese inside a run", "/?q=人工智能"),
+            ("full-text search: Arabic with a filter", "/?q=الذكاء&category=nomination"),
             ("API, filtered", "/api/messages?category=speaker_request&language=fr"),
         ]
         if dashboard:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+")
+# a word as written: letters and digits, with the combining marks of Latin, Cyrillic and Arabic inside it
+_RAW_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
 # Han, Hiragana, Katakana (and their extensions): scripts written without spaces between words
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
 _ARABIC = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
@@ -24,7 +27,10 @@ PREFIX_MIN = 3  # shorter unquoted words match whole words only: a one-letter pr
 
 def fold(text: str) -> str:
     """Compatibility-normalised, case-folded, without combining marks (accents, Arabic harakat and hamza)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = text.casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare).translate(_ARABIC)
 
@@ -33,13 +39,24 @@ def _pairs(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def words(text: str) -> list[str]:
-    """The index words of ``text`` in order: folded words, and pairs of characters for Chinese and Japanese."""
+@lru_cache(maxsize=1 << 16)  # mail repeats its words: most are folded once
+def _folded_words(raw: str) -> tuple[str, ...]:
     out: list[str] = []
-    for word in _WORD.findall(fold(text)):
+    for word in _WORD.findall(fold(raw)):
         for i, part in enumerate(_CJK.split(word)):
             if part:
                 out.extend(_pairs(part) if i % 2 else [part])
+    return tuple(out)
+
+
+def words(text: str) -> list[str]:
+    """The index words of ``text`` in order: folded words, and pairs of characters for Chinese and Japanese."""
+    out: list[str] = []
+    for raw in _RAW_WORD.findall(text):
+        if raw.isascii():
+            out.append(raw.lower())
+        else:
+            out.extend(_folded_words(raw))
     return out
 
 
