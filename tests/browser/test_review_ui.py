@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from openpyxl import load_workbook
@@ -80,6 +82,14 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert page.locator("p.count").inner_text().startswith(f"{len(nominations)} message(s)")
     _screenshot(page, "screenshot-queue.png")
 
+    # Search: a word of the Arabic subject without its vowel marks finds the nomination.
+    word = max(nomination.subject.split(), key=len)
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    page.get_by_label("search", exact=True).fill(bare)
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/?*q=*")
+    assert page.locator(f'table.queue a[href="/messages/{nomination.id}"]').count() == 1
+
     # Open one message, edit its fields (JSON in a textarea), accept it.
     page.locator(f'table.queue a[href="/messages/{nomination.id}"]').click()
     page.wait_for_url(f"**/messages/{nomination.id}")
@@ -96,6 +106,10 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert json.loads(fields_box.input_value())["country_or_org"] == EDITED_COUNTRY
     assert "corrected by staff" in _facts(page, "Category")
     assert "fields_edited" in page.locator("ul.audit").inner_text()
+    page.goto("/?" + urlencode({"country": EDITED_COUNTRY}))  # the country filter follows the correction
+    assert page.locator("table.queue tbody tr").count() == 1
+    page.locator(f'table.queue a[href="/messages/{nomination.id}"]').click()
+    page.wait_for_url(f"**/messages/{nomination.id}")
 
     page.get_by_role("button", name="accepted", exact=True).click()
     page.wait_for_url(f"**/messages/{nomination.id}")
@@ -147,10 +161,12 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert [row[3] for row in mine_xlsx] == [d["name"] for d in delegates]
     assert all(row[1] == EDITED_COUNTRY and row[-1] == "accepted" for row in mine_xlsx), mine_xlsx
 
-    # Optional: the dashboard, once the app has one.
+    # The dashboard: server-drawn charts, the corrected category counted where it now belongs.
     response = page.goto("/dashboard")
-    if response is not None and response.status == 200 and page.url == live_app.base_url + "/dashboard":
-        _screenshot(page, "screenshot-dashboard.png")
+    assert response is not None and response.status == 200 and page.url == live_app.base_url + "/dashboard"
+    assert page.locator("svg").count() >= 4
+    assert page.locator('a[href="/?category=speaker_request"]').count() == 1
+    _screenshot(page, "screenshot-dashboard.png")
 
     assert traffic.foreign() == [] and traffic.errors == []
 
