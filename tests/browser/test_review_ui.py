@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import unicodedata
 from email.utils import formatdate
 from pathlib import Path
@@ -43,9 +44,13 @@ def _facts(page: Any, label: str) -> str:
     return page.locator("dl.facts dt", has_text=label).locator("xpath=following-sibling::dd[1]").inner_text()
 
 
-def _screenshot(page: Any, name: str) -> None:
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / name))
+def _screenshot(page: Any, name: str, *, full_page: bool = False) -> None:
+    """Taken on every run (the page must render); written to ``docs/`` only when UPDATE_SCREENSHOTS=1."""
+    image = page.screenshot(full_page=full_page)
+    assert image.startswith(b"\x89PNG")
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        (DOCS / name).write_bytes(image)
 
 
 def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path: Path) -> None:
@@ -166,7 +171,7 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert response is not None and response.status == 200 and page.url == live_app.base_url + "/dashboard"
     assert page.locator("svg").count() >= 4
     assert page.locator('a[href="/?category=speaker_request"]').count() == 1
-    _screenshot(page, "screenshot-dashboard.png")
+    _screenshot(page, "screenshot-dashboard.png", full_page=True)
 
     assert traffic.foreign() == [] and traffic.errors == []
 
