@@ -7,6 +7,7 @@ else in the code base reads the environment.
 from __future__ import annotations
 
 import ipaddress
+import ipaddress
 import os
 import socket
 from enum import StrEnum
@@ -123,6 +124,14 @@ class Settings(BaseSettings):
     web_secure_cookies: bool = Field(
         True, description="Mark session cookies Secure (set false only for plain-HTTP tests)."
     )
+    web_trusted_user_header: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="Header naming the user, set by an authenticating reverse proxy (off unless set).",
+    )
+    web_trusted_proxies: list[str] = Field(
+        ["127.0.0.1", "::1"], description="Addresses whose user header is believed (the proxy's, not clients')."
+    )
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
     parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
@@ -160,6 +169,13 @@ class Settings(BaseSettings):
             len(value.get_secret_value()) < 32 or value.get_secret_value().lower() in PLACEHOLDER_SECRETS
         ):
             raise ValueError("must be a random string of at least 32 characters")
+        return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            ipaddress.ip_address(address)  # ValueError names the bad one
         return value
 
     @field_validator("imap_password", "imap_oauth2_token")

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -24,7 +23,7 @@ from config.settings import Settings
 from handlers.events import Event
 from service.archive import Archive
 from service.models import User
-from service.web import dashboard, views
+from service.web import admin, dashboard, views
 from service.web.deps import NeedsLogin, check_csrf, current_user
 from service.web.security import CSP, LoginThrottle, new_token, same_token, verify_password
 
@@ -38,6 +37,7 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
         raise ValueError("INTAKE_WEB_SECRET: required to sign session cookies (a random string of 32+ characters)")
     app = FastAPI(title="frontier-intake review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine, app.state.archive, app.state.events = engine, archive, events
+    app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.throttle = LoginThrottle()
     app.add_middleware(
@@ -114,10 +114,7 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
     def openapi(user: Annotated[dict[str, Any], Depends(current_user)]) -> dict[str, Any]:
         return app.openapi()
 
-    @app.get("/docs", include_in_schema=False)
-    def docs(user: Annotated[dict[str, Any], Depends(current_user)]) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="frontier-intake API")
-
     views.register(app)
     dashboard.register(app)
+    admin.register(app)
     return app

@@ -229,3 +229,75 @@ def test_edited_fields_and_reclassifying_move_the_country_filter_and_the_dashboa
     moved = dashboard.load(web.engine, event)
     assert moved.genders == {g: after.genders[g] - 1 for g in before}  # a question has no delegates to count
     assert ("Atlantis", 1) not in moved.countries
+
+
+def _add_user(client: TestClient, name: str, role: str) -> None:
+    with Session(client.engine) as session:
+        session.add(User(name=name, password_hash=hash_password("correct horse battery"), role=role))
+        session.commit()
+
+
+def _login_as(client: TestClient, name: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": name, "password": "correct horse battery", "csrf_token": token})
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+
+
+def test_only_admins_manage_accounts_and_a_change_ends_the_sessions(web: TestClient) -> None:
+    _add_user(web, "root", "admin")
+    with TestClient(web.app) as reviewer:
+        reviewer_token = _login(reviewer)
+        assert reviewer.get("/admin/users").status_code == 403
+        assert "/admin/users" not in reviewer.get("/").text
+        refused = reviewer.post("/admin/users/root", data={"action": "disable", "csrf_token": reviewer_token})
+        assert refused.status_code == 403
+
+        token = _login_as(web, "root")
+        page = web.get("/admin/users")
+        assert page.status_code == 200 and "ana" in page.text and 'href="/admin/users"' in page.text
+        no_token = web.post("/admin/users/ana", data={"action": "disable"}, follow_redirects=False)
+        assert no_token.status_code == 403
+        assert web.post("/admin/users/root", data={"action": "disable", "csrf_token": token}).status_code == 422
+        done = web.post("/admin/users/ana", data={"action": "disable", "csrf_token": token}, follow_redirects=False)
+        assert done.status_code == 303
+        with Session(web.engine) as session:
+            assert session.exec(select(User).where(User.name == "ana")).one().disabled
+        assert reviewer.get("/", follow_redirects=False).headers["location"] == "/login"  # her session ended
+        web.post("/admin/users/ana", data={"action": "enable", "csrf_token": token})
+        web.post("/admin/users/ana", data={"action": "admin", "csrf_token": token})
+        assert _login(reviewer) and reviewer.get("/admin/users").status_code == 200  # promoted, after a new login
+
+
+def test_api_docs_page_lists_the_routes_without_scripts(web: TestClient) -> None:
+    _login(web)
+    page = web.get("/docs")
+    assert page.status_code == 200 and "/api/messages" in page.text and "<script" not in page.text
+    assert web.get("/openapi.json").json()["paths"]["/api/messages"]
+
+
+@pytest.fixture
+def proxied(make_settings, web: TestClient):
+    settings = make_settings(
+        web_secret=SECRET, web_secure_cookies=False, ack_mode="off", web_trusted_user_header="X-Remote-User"
+    )
+    app = create_app(settings, web.engine, web.app.state.archive, web.app.state.events)
+    return app
+
+
+def test_a_trusted_proxy_user_header_is_believed_only_from_the_proxy(proxied, web: TestClient) -> None:
+    with TestClient(proxied, client=("127.0.0.1", 40000)) as behind_proxy:
+        page = behind_proxy.get("/", headers={"X-Remote-User": "ana"}, follow_redirects=False)
+        assert page.status_code == 200 and "ana (reviewer)" in page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        headers = {"X-Remote-User": "ana"}
+        refused = behind_proxy.post("/messages/1/action", data={"action": "accepted"}, headers=headers)
+        assert refused.status_code == 403  # the proxy's word is no CSRF token
+        behind_proxy.post("/messages/1/action", data={"action": "accepted", "csrf_token": token}, headers=headers)
+        assert behind_proxy.get("/", headers={"X-Remote-User": "nobody"}, follow_redirects=False).status_code == 303
+    with Session(web.engine) as session:
+        assert session.get(Message, 1).review_status == "accepted"
+    with TestClient(proxied, client=("203.0.113.9", 40000)) as direct:  # not the proxy: header ignored
+        assert direct.get("/", headers={"X-Remote-User": "ana"}, follow_redirects=False).status_code == 303
+        assert direct.get("/api/messages", headers={"X-Remote-User": "ana"}).status_code == 401
+    with TestClient(web.app, client=("127.0.0.1", 40000)) as not_configured:
+        assert not_configured.get("/", headers={"X-Remote-User": "ana"}, follow_redirects=False).status_code == 303

@@ -1,0 +1,78 @@
+"""Admin pages: staff accounts (enable, disable, role) and the API's own documentation, both server-rendered.
+
+Reviewers work the queue; admins also manage who may. Accounts are created from the command line
+(``frontier-intake users add``: a password never travels through a web form it did not choose).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session, select
+
+from service.models import User
+from service.web.deps import admin_user, check_csrf, current_user
+
+ROLES = ("reviewer", "admin")
+Admin = Annotated[dict[str, Any], Depends(admin_user)]
+
+
+def change(user: User, action: str, actor: str) -> None:
+    """Apply an admin's ``action`` (disable | enable | reviewer | admin) to ``user``; ends its sessions."""
+    if user.name == actor:
+        raise HTTPException(422, "admins cannot disable or demote themselves")
+    if action == "disable":
+        user.disabled = True
+    elif action == "enable":
+        user.disabled = False
+    elif action in ROLES:
+        user.role = action
+    else:
+        raise HTTPException(422, f"unknown action {action!r}")
+    user.session_version += 1  # open sessions carry the old role: they end at their next request
+
+
+def api_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
+    """The API's operations from its OpenAPI document: method, path, summary and parameters."""
+    out = []
+    for path, item in sorted(openapi.get("paths", {}).items()):
+        for method, operation in item.items():
+            parameters = [
+                f"{p['name']} ({p.get('in', '')})" for p in operation.get("parameters", []) if isinstance(p, dict)
+            ]
+            summary = operation.get("summary", "")
+            out.append({"method": method.upper(), "path": path, "summary": summary, "parameters": parameters})
+    return out
+
+
+def register(app: FastAPI) -> None:
+    """Add ``/admin/users`` and ``/docs``."""
+
+    @app.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+    def users_page(request: Request, user: Admin) -> Response:
+        with Session(app.state.engine) as session:
+            accounts = session.exec(select(User).order_by(User.name)).all()
+        return app.state.templates.TemplateResponse(
+            request, "users.html", {"user": user, "csrf": user["csrf"], "accounts": accounts}
+        )
+
+    @app.post("/admin/users/{name}", include_in_schema=False)
+    def users_change(
+        name: str, user: Admin, _csrf: Annotated[None, Depends(check_csrf)], action: Annotated[str, Form()]
+    ) -> Response:
+        with Session(app.state.engine) as session:
+            account = session.exec(select(User).where(User.name == name)).first()
+            if account is None:
+                raise HTTPException(404, f"no user {name!r}")
+            change(account, action, user["name"])
+            session.add(account)
+            session.commit()
+        return RedirectResponse("/admin/users", status_code=303)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request, user: Annotated[dict[str, Any], Depends(current_user)]) -> Response:
+        return app.state.templates.TemplateResponse(
+            request, "api.html", {"user": user, "csrf": user["csrf"], "operations": api_operations(app.openapi())}
+        )
