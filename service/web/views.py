@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,12 @@ from service.web.security import sanitise_html
 GENEVA = ZoneInfo("Europe/Zurich")
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
 PAGE = 50
+SORTS = {
+    "-received": "newest first",
+    "received": "oldest first",
+    "confidence": "least certain first",
+    "-confidence": "most certain first",
+}
 User = Annotated[dict[str, Any], Depends(current_user)]
 Csrf = Annotated[None, Depends(check_csrf)]
 
@@ -66,6 +73,19 @@ def _filtered(filters: Filters, session: Session) -> Any:
     return query
 
 
+def page_links(current: int, pages: int, url: Callable[[int], str]) -> list[tuple[str, str | None]]:
+    """Links to the first, previous, nearby (two each side), next and last pages; ``None`` marks the current."""
+    current = min(max(1, current), pages)
+    near = range(max(1, current - 2), min(pages, current + 2) + 1)
+    links: list[tuple[str, str | None]] = []
+    if current > 1:
+        links += [("« first", url(1)), ("‹ previous", url(current - 1))]
+    links += [(str(p), None if p == current else url(p)) for p in near]
+    if current < pages:
+        links += [("next ›", url(current + 1)), (f"last ({pages}) »", url(pages))]
+    return links
+
+
 def _ordered(query: Any, sort: str) -> Any:
     column = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}.get(
         sort.lstrip("-"), Message.received_at
@@ -105,9 +125,14 @@ def register(app: FastAPI) -> None:
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
         with Session(app.state.engine) as session:
             query = _filtered(filters, session)
-            total = session.exec(select(func.count()).select_from(query.with_only_columns(Message.id).subquery())).one()
+            # one GROUP BY gives the count per category under the other filters, and the total with them
+            others = _filtered(filters.model_copy(update={"category": None}), session).with_only_columns(
+                Message.category, func.count()
+            )
+            counts = {c: n for c, n in session.execute(others.group_by(Message.category))}
+            total = counts.get(filters.category, 0) if filters.category else sum(counts.values())
             rows = _page(session, query, filters)
-            counts = dict(session.exec(select(Message.category, func.count()).group_by(Message.category)).all())
+        pages = max(1, -(-total // PAGE))
         return page(
             request,
             "queue.html",
@@ -118,7 +143,9 @@ def register(app: FastAPI) -> None:
             filters=filters,
             categories=CATEGORIES,
             statuses=STATUSES,
-            pages=max(1, -(-total // PAGE)),
+            events=app.state.events,
+            sorts=SORTS,
+            pages=page_links(filters.page, pages, lambda p: "?" + request.url.include_query_params(page=p).query),
             geneva=GENEVA,
         )
 

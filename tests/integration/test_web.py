@@ -301,3 +301,26 @@ def test_a_trusted_proxy_user_header_is_believed_only_from_the_proxy(proxied, we
         assert direct.get("/api/messages", headers={"X-Remote-User": "ana"}).status_code == 401
     with TestClient(web.app, client=("127.0.0.1", 40000)) as not_configured:
         assert not_configured.get("/", headers={"X-Remote-User": "ana"}, follow_redirects=False).status_code == 303
+
+
+def test_counts_follow_the_other_filters_and_every_filter_narrows(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        languages = [m.language for m in session.exec(select(Message)) if m.language not in (None, "en")]
+        language = max(set(languages), key=languages.count)
+        in_language = session.exec(select(Message).where(Message.language == language)).all()
+        flagged = session.exec(select(Message.id).where(Message.needs_triage == True)).all()  # noqa: E712
+    nominations = sum(m.category == "nomination" for m in in_language)
+    assert nominations and len(in_language) < len(languages)
+    page = web.get("/", params={"language": language})
+    assert f">nomination ({nominations})</option>" in page.text
+    assert page.text.count("</tr>") - 1 == min(len(in_language), 50)  # header row + one per message
+    assert f"{len(in_language)} message(s)" in page.text
+    assert _ids(web, needs_triage="true") == set(flagged[:50])
+    target = in_language[0].id
+    web.post(f"/messages/{target}/action", data={"action": "assign", "value": "omar", "csrf_token": token})
+    assert _ids(web, assignee="omar") == {target}
+    assert _ids(web, assignee="omar", event="no-such-event") == set()
+    oldest = web.get("/api/messages", params={"sort": "received", "language": language}).json()["items"]
+    times = [item["received_at"] for item in oldest]
+    assert times == sorted(times)
