@@ -95,13 +95,14 @@ class Message(SQLModel, table=True):
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     body_html: str | None = Field(default=None, sa_column=Column(Text))
     parsed: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
-    # triage (handlers.triage); a staff correction sets triage_corrected and retriage leaves the row alone
+    # triage (handlers.triage); a staff correction sets triage_corrected and retriage leaves the row alone.
+    # Low-cardinality filters have no index of their own: the queue's covering indexes serve them (0007).
     category: str | None = Field(default=None, max_length=32, index=True)
-    language: str | None = Field(default=None, max_length=8, index=True)
+    language: str | None = Field(default=None, max_length=8)
     confidence: float | None = None
-    needs_triage: bool = Field(default=False, index=True)
-    event: str | None = Field(default=None, max_length=64, index=True)
-    deadline_status: str | None = Field(default=None, max_length=16, index=True)
+    needs_triage: bool = False
+    event: str | None = Field(default=None, max_length=64)
+    deadline_status: str | None = Field(default=None, max_length=16)
     acknowledge: bool = False
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False, default=dict))
     signals: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False, default=list))
@@ -110,7 +111,7 @@ class Message(SQLModel, table=True):
     triage_corrected: bool = False
     thread_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     # review by staff (the web UI)
-    review_status: str = Field(default="new", max_length=16, index=True)
+    review_status: str = Field(default="new", max_length=16)
     assignee: str | None = Field(default=None, max_length=128, index=True)
     # derived from ``fields`` on every write (see _derive): what the dashboard and the country filter read,
     # so they are indexed columns rather than JSON parsed row by row

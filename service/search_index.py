@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
 
 from handlers.search import SearchDocument, match_expression, message_document
 from service.models import Message
@@ -23,8 +24,12 @@ CREATE = (
     "subject, sender, body, attachments, tokenize = 'unicode61 remove_diacritics 0')"
 )
 _INSERT = text(f"INSERT INTO {TABLE} (rowid, subject, sender, body, attachments) VALUES (:id, :s, :f, :b, :a)")
-_MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts"
-_COUNT = text(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH :fts")
+_HITS = "temp.search_hits"  # per connection, outside the database file: reading the queue writes nothing
+_FILL = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)",
+    f"DELETE FROM {_HITS}",
+)
+_INSERT_HITS = text(f"INSERT INTO {_HITS} (id) SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts")
 FEW = 5000  # fewer matches than this: look them up by id; more: walk the queue's order and keep the matches
 
 
@@ -64,19 +69,27 @@ def rebuild(connection: Connection, batch: int = 2000) -> int:
         done, last = done + len(rows), rows[-1][0]
 
 
-def clause(connection: Connection, query: str) -> ColumnElement[Any]:
+def clause(session: Session, query: str) -> ColumnElement[Any]:
     """Messages matching what a reviewer typed: all its words, from the index (SQLite); else a substring.
 
-    How SQLite should use the matches depends on how many there are, which only the index knows (and tells in
-    a millisecond): a few are fetched by id and sorted; many (a common word) are tested while the queue's
-    own index is walked newest first, which stops as soon as a page is full. A ``+`` before the column keeps
-    the planner from choosing the first way for them.
+    The index is asked once per session (a request): its matches go to a temporary table that the count, the
+    per-category counts and the page all read. How SQLite should use them depends on how many there are: a
+    few are fetched by id and sorted; many (a common word) are tested while the queue's own index is walked
+    newest first, which stops as soon as a page is full. A ``+`` before the column keeps the planner from
+    choosing the first way for them.
     """
+    connection = session.connection()
     expression = match_expression(query) if enabled(connection) else None
     if expression is not None:
-        few = connection.execute(_COUNT, {"fts": expression}).scalar_one() < FEW
-        column = "message.id" if few else "+message.id"
-        return text(f"{column} IN ({_MATCHES})").bindparams(fts=expression)  # type: ignore[return-value]
+        key = (id(connection.connection.dbapi_connection), expression)  # the temp table lives on that connection
+        found = session.info.get("search_hits")
+        if found is None or found[0] != key:
+            for statement in _FILL:
+                connection.execute(text(statement))
+            found = (key, connection.execute(_INSERT_HITS, {"fts": expression}).rowcount)
+            session.info["search_hits"] = found
+        column = "message.id" if found[1] < FEW else "+message.id"
+        return text(f"{column} IN (SELECT id FROM {_HITS})")  # type: ignore[return-value]
     like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     columns = (Message.subject, Message.from_address, Message.from_name, Message.body_text)
     return or_(*(column.ilike(like, escape="\\") for column in columns))

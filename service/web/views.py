@@ -69,7 +69,7 @@ def _filtered(filters: Filters, session: Session) -> Any:
     if filters.country:
         query = query.where(Message.country_or_org == filters.country[:COUNTRY_LENGTH])
     if filters.q and filters.q.strip():
-        query = query.where(search_index.clause(session.connection(), filters.q.strip()))
+        query = query.where(search_index.clause(session, filters.q.strip()))
     return query
 
 
