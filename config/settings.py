@@ -7,7 +7,6 @@ else in the code base reads the environment.
 from __future__ import annotations
 
 import ipaddress
-import ipaddress
 import os
 import socket
 from enum import StrEnum

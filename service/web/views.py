@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from handlers.evaluation import CATEGORIES
 from handlers.events import SUBMISSIONS, deadline_status
+from handlers.field_rules import FieldsError, validate_fields
 from service import repository, search_index
 from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note
 from service.web.deps import check_csrf, current_user
@@ -118,8 +119,9 @@ def register(app: FastAPI) -> None:
     """Add the pages, actions, API and exports to ``app``."""
     templates = app.state.templates
 
-    def page(request: Request, name: str, user: dict[str, Any], **context: Any) -> Response:
-        return templates.TemplateResponse(request, name, {"user": user, "csrf": user["csrf"], **context})
+    def page(request: Request, name: str, user: dict[str, Any], status_code: int = 200, **context: Any) -> Response:
+        context = {"user": user, "csrf": user["csrf"], **context}
+        return templates.TemplateResponse(request, name, context, status_code=status_code)
 
     @app.get("/", response_class=HTMLResponse)
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
@@ -151,6 +153,11 @@ def register(app: FastAPI) -> None:
 
     @app.get("/messages/{message_id}", response_class=HTMLResponse)
     def message_view(request: Request, message_id: int, user: User) -> Response:
+        return message_page(request, message_id, user)
+
+    def message_page(
+        request: Request, message_id: int, user: dict[str, Any], fields_error: str = "", fields_text: str = ""
+    ) -> Response:
         with Session(app.state.engine) as session:
             message = session.get(Message, message_id)
             if message is None:
@@ -183,7 +190,9 @@ def register(app: FastAPI) -> None:
             categories=CATEGORIES,
             statuses=STATUSES,
             geneva=GENEVA,
-            fields_json=json.dumps(message.fields, ensure_ascii=False, indent=2),
+            fields_json=fields_text or json.dumps(message.fields, ensure_ascii=False, indent=2),
+            fields_error=fields_error,
+            status_code=422 if fields_error else 200,
         )
 
     @app.get("/attachments/{attachment_id}")
@@ -206,13 +215,21 @@ def register(app: FastAPI) -> None:
 
     @app.post("/messages/{message_id}/action")
     def act(
-        message_id: int, user: User, _csrf: Csrf, action: Annotated[str, Form()], value: Annotated[str, Form()] = ""
+        request: Request,
+        message_id: int,
+        user: User,
+        _csrf: Csrf,
+        action: Annotated[str, Form()],
+        value: Annotated[str, Form()] = "",
     ) -> Response:
         with Session(app.state.engine) as session:
             message = session.get(Message, message_id)
             if message is None:
                 raise HTTPException(404, "no such message")
-            apply_action(session, message, user["name"], action, value, app.state.events)
+            try:
+                apply_action(session, message, user["name"], action, value, app.state.events)
+            except FieldsError as exc:  # the page again, with what was typed and what is wrong with it
+                return message_page(request, message_id, user, fields_error=str(exc), fields_text=value)
             session.commit()
         return RedirectResponse(f"/messages/{message_id}", status_code=303)
 
@@ -225,8 +242,11 @@ def register(app: FastAPI) -> None:
         value: Annotated[str, Form()] = "",
     ) -> Response:
         with Session(app.state.engine) as session:
-            for message in session.exec(select(Message).where(Message.id.in_(ids))):
-                apply_action(session, message, user["name"], action, value, app.state.events)
+            try:
+                for message in session.exec(select(Message).where(Message.id.in_(ids))):
+                    apply_action(session, message, user["name"], action, value, app.state.events)
+            except FieldsError as exc:  # nothing of the selection is changed
+                raise HTTPException(422, str(exc)) from exc
             session.commit()
         return RedirectResponse("/", status_code=303)
 
@@ -307,11 +327,9 @@ def apply_action(session: Session, message: Message, who: str, action: str, valu
         )
     elif action == "fields":
         try:
-            fields = json.loads(value)
+            fields = validate_fields(message.category, json.loads(value))
         except json.JSONDecodeError as exc:
-            raise HTTPException(422, f"fields are not valid JSON: {exc.msg} at line {exc.lineno}") from exc
-        if not isinstance(fields, dict):
-            raise HTTPException(422, "fields must be a JSON object")
+            raise FieldsError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
         before, message.fields = message.fields, fields
         message.triage_corrected = True
         _audit(session, message, who, "fields_edited", before, fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -324,3 +325,26 @@ def test_counts_follow_the_other_filters_and_every_filter_narrows(web: TestClien
     oldest = web.get("/api/messages", params={"sort": "received", "language": language}).json()["items"]
     times = [item["received_at"] for item in oldest]
     assert times == sorted(times)
+
+
+def test_a_wrong_field_edit_is_refused_named_and_kept_for_fixing(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        nomination = session.exec(select(Message).where(Message.category == "nomination")).first()
+    before = dict(nomination.fields)
+    typed = json.dumps({"country_or_org": "Chile", "delegates": [{"name": "Ana", "email": "ana-at-mission"}]})
+    page = web.post(f"/messages/{nomination.id}/action", data={"action": "fields", "value": typed, "csrf_token": token})
+    assert page.status_code == 422
+    assert "delegates.0.email: not an e-mail address" in page.text
+    box = re.search(r'<textarea name="value"[^>]*aria-label="fields"[^>]*>(.*?)</textarea>', page.text, re.S)
+    assert html.unescape(box.group(1)) == typed  # nothing typed is lost
+    broken = web.post(
+        f"/messages/{nomination.id}/action", data={"action": "fields", "value": "{oops", "csrf_token": token}
+    )
+    assert broken.status_code == 422 and "not valid JSON" in broken.text
+    with Session(web.engine) as session:
+        assert session.get(Message, nomination.id).fields == before
+        edits = session.exec(select(AuditEvent).where(AuditEvent.action == "fields_edited")).all()
+    assert edits == []
+    bulk = web.post("/bulk", data={"ids": [nomination.id], "action": "fields", "value": "[]", "csrf_token": token})
+    assert bulk.status_code == 422
