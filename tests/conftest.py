@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -103,5 +104,7 @@ def intake_env(settings: Settings) -> dict[str, str]:
     for name, value in settings.model_dump(exclude_none=True).items():
         if hasattr(value, "get_secret_value"):
             value = value.get_secret_value()
+        if isinstance(value, list | dict):  # complex settings are JSON in the environment
+            value = json.dumps(value)
         env[f"INTAKE_{name.upper()}"] = str(value.value if hasattr(value, "value") else value)
     return env
