@@ -74,6 +74,7 @@ class Message(SQLModel, table=True):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_received_at", "received_at"),
+        Index("ix_message_confidence", "confidence"),
         Index("ix_message_counts", *COUNTED),
     )
 

@@ -91,7 +91,9 @@ def _ordered(query: Any, sort: str) -> Any:
     column = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}.get(
         sort.lstrip("-"), Message.received_at
     )
-    return query.order_by(column.desc() if sort.startswith("-") else column.asc(), Message.id.desc())
+    if sort.startswith("-"):  # ties in the same direction: one index walk serves the whole ORDER BY
+        return query.order_by(column.desc(), Message.id.desc())
+    return query.order_by(column.asc(), Message.id.asc())
 
 
 def _page(session: Session, query: Any, filters: Filters) -> list[Message]:
