@@ -99,6 +99,12 @@ AUTO_SUBJECT = _lower_compile(
     r"خارج المكتب|自动回复|自動回覆|自动答复|自動回复|不在办公室|休假|read:|lu\s?:|leído:|leido:|прочитано:|"
     r"已读:|已讀:|تمت القراءة|read receipt|accusé de lecture|confirmación de lectura|уведомление о прочтении)",
 )
+# prefixes that mail clients put on automatic answers; people do not write them themselves
+AUTO_SUBJECT_STRONG = _lower_compile(
+    r"^\s*(?:automatic reply|auto(?:matic)?[ -]?reply|autoreply|auto[ -]?response|réponse automatique|"
+    r"reponse automatique|respuesta automática|respuesta automatica|автоответ|автоматический ответ|رد تلقائي|"
+    r"رد آلي|الرد التلقائي|自动回复|自動回覆|自动答复|自動回复)\s*[:：]",
+)
 AUTO_BODY = _lower_compile(
     r"i (?:am|will be) (?:currently )?(?:out of (?:the )?office|away|on (?:annual |sick )?leave|travell?ing)|"
     r"i am away from|(?:je suis|je serai) (?:actuellement )?(?:absent|en congé|en déplacement)|"
@@ -113,7 +119,13 @@ AUTO_BODY = _lower_compile(
     r"i(?:'m| am) away|(?:on|from) (?:annual |parental |maternity )?leave|will not be forwarded|limited access to "
     r"(?:my )?e-?mail|back in the office|return(?:ing)? to the office|je serai de retour|de retour le|"
     r"accès limité à (?:ma|mes) messagerie|regresaré|estaré de vuelta|acceso limitado al correo|вернусь|"
-    r"нахожусь в отпуске|سأعود|سأكون في إجازة|休假|其间不(?:查看|处理)邮件|恢复办公|返回办公室",
+    r"нахожусь в отпуске|سأعود|سأكون في إجازة|休假|其间不(?:查看|处理)邮件|恢复办公|返回办公室|"
+    r"i am (?:currently )?on (?:a |an official )?mission|on official (?:mission|travel) until|"
+    r"(?:je suis|je serai) (?:actuellement )?en mission|(?:me encuentro|estoy|estaré) (?:fuera de la oficina|"
+    r"de viaje|en misión)|нахожусь в (?:служебной )?командировке|я в отпуске|в отпуске до|"
+    r"(?:أنا|إنني) (?:حاليا |حالياً )?في (?:مهمة|إجازة)|في مهمة رسمية حتى|本人于.{0,20}出差|我(?:正在|目前)?出差|"
+    r"出差期间|automatically generated|generated automatically|généré automatiquement|"
+    r"generado automáticamente|сформировано автоматически|(?:邮件|信息)为自动生成",
 )
 
 
@@ -129,6 +141,7 @@ def check_auto_reply(parsed: ParsedMessage, own: str) -> Verdict | None:
     if "report-type=disposition-notification" in parsed.content_type.lower():
         signals.append("structure: read receipt (disposition-notification)")
     subject = parsed.subject.lower()
+    strong_subject = AUTO_SUBJECT_STRONG.search(subject)
     if AUTO_SUBJECT.search(subject):
         signals.append(f"subject: {AUTO_SUBJECT.search(subject).group(0).strip()!r}")  # type: ignore[union-attr]
     body_hit = AUTO_BODY.search(own[:3000].lower())
@@ -139,6 +152,8 @@ def check_auto_reply(parsed: ParsedMessage, own: str) -> Verdict | None:
     header_based = any(s.startswith(("header", "structure")) for s in signals)
     if header_based or len(signals) >= 2:
         return Verdict("auto_reply", 0.97 if header_based else 0.9, signals)
+    if strong_subject:  # "Automatic reply:" with no header to say so: the client's own prefix
+        return Verdict("auto_reply", 0.85, signals)
     if body_hit and len(own) < 1500:
         return Verdict("auto_reply", 0.75, signals)
     return None
