@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -128,6 +130,26 @@ def attachment_text(parsed: ParsedMessage) -> str:
     return "\n".join(a.text for a in parsed.attachments if a.text)
 
 
+def exit_with(parent: int, every: float = 1.0) -> None:
+    """Run in each parser process: exit once the service process is gone.
+
+    A service killed with SIGKILL (the OOM killer, ``kill -9``) cannot stop its pool, and the workers would
+    wait for work forever, each holding the language model and keeping the fork server alive with it.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive, as another user
+                pass
+
+    threading.Thread(target=watch, name="exit-with-service", daemon=True).start()
+
+
 def _process_chunk(
     items: list[tuple[bytes, datetime | None]], archive_root: str, events: Sequence[Event]
 ) -> list[Processed]:
@@ -192,7 +214,9 @@ class Ingestor:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["service.pipeline", "service.warm"])
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)
+            )
         return self._pool
 
     def submit(self, mails: Sequence[RawMail], *, source: str, location: Location | None = None) -> Pending:

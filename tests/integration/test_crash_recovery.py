@@ -29,6 +29,27 @@ def _db_count(db: Path, table: str = "message") -> int:
         return 0
 
 
+def _stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, state) of a live process, or None when it is gone (a zombie counts as gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return (int(fields[1]), fields[0]) if fields[0] not in ("Z", "X") else None
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = stat[0]
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def _poll(settings) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "service", "poll", "--once"],
@@ -58,10 +79,15 @@ def test_sigkill_mid_batch_then_restart_stores_each_exactly_once(
     while _db_count(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     time.sleep(random.Random(kill_after).uniform(0, 0.08))  # land inside a batch, not just after a commit
+    helpers = _descendants(proc.pid)  # the fork server and the parser processes, once the pool has started
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     killed_at = _db_count(db)
     assert killed_at <= TOTAL
+    gone_by = time.monotonic() + 10
+    while any(_stat(pid) for pid in helpers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert [pid for pid in helpers if _stat(pid)] == []  # nothing of the killed run lingers
 
     restart = _poll(settings)
     _, stderr = restart.communicate(timeout=300)
