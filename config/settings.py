@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     ack_max_attempts: int = Field(8, ge=1, le=50)
     ack_retry_seconds: float = Field(60.0, ge=0, description="First retry delay; doubles per attempt, max 1 h.")
     ack_skip_auth_failures: bool = Field(True, description="No ack when Authentication-Results shows DMARC/SPF fail.")
+    ack_lease_seconds: float = Field(
+        300.0, gt=0, description="A row `sending` for longer is taken for a crashed send and marked `uncertain`."
+    )
     web_secret: SecretStr | None = Field(None, description="Key that signs review-UI session cookies (32+ chars).")
     web_secure_cookies: bool = Field(
         True, description="Mark session cookies Secure (set false only for plain-HTTP tests)."
@@ -191,6 +194,11 @@ class Settings(BaseSettings):
         if self.smtp_host and self.smtp_security is Security.NONE and not is_loopback(self.smtp_host):
             raise ValueError(
                 "INTAKE_SMTP_SECURITY: 'none' is only allowed for a loopback host, not " + repr(self.smtp_host)
+            )
+        if self.ack_lease_seconds <= self.smtp_timeout_seconds:
+            raise ValueError(
+                "INTAKE_ACK_LEASE_SECONDS: must be longer than INTAKE_SMTP_TIMEOUT_SECONDS, or a slow send "
+                "in progress would be taken for a crashed one"
             )
         if "@" not in self.ack_from or any(c in self.ack_from for c in "\r\n<> ,;"):
             raise ValueError("INTAKE_ACK_FROM: must be a plain e-mail address")

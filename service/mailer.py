@@ -25,7 +25,6 @@ from config.settings import Security, Settings
 from service.models import Acknowledgment, utcnow
 
 log = logging.getLogger("intake.mailer")
-LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -65,7 +64,7 @@ def _expire_leases(engine: Engine, now: datetime) -> int:
         return result.rowcount or 0
 
 
-def _claim(engine: Engine, now: datetime, tried: set[int]) -> Acknowledgment | None:
+def _claim(engine: Engine, now: datetime, lease: timedelta, tried: set[int]) -> Acknowledgment | None:
     with Session(engine) as session:
         query = select(Acknowledgment).where(Acknowledgment.status == "pending", Acknowledgment.next_attempt_at <= now)
         if tried:  # a row deferred in this run waits for the next run
@@ -76,7 +75,7 @@ def _claim(engine: Engine, now: datetime, tried: set[int]) -> Acknowledgment | N
         claimed = session.exec(
             update(Acknowledgment)
             .where(Acknowledgment.id == row.id, Acknowledgment.status == "pending")
-            .values(status="sending", lease_until=now + LEASE, attempts=Acknowledgment.attempts + 1)
+            .values(status="sending", lease_until=now + lease, attempts=Acknowledgment.attempts + 1)
         )
         session.commit()
         if not claimed.rowcount:  # another worker took it
@@ -119,7 +118,7 @@ def send_pending(
                 log.warning("hourly acknowledgment cap reached; the rest waits", extra={"cap": settings.ack_hourly_cap})
                 report.capped = True
                 break
-            row = _claim(engine, now, tried)
+            row = _claim(engine, now, timedelta(seconds=settings.ack_lease_seconds), tried)
             if row is None:
                 break
             tried.add(row.id or 0)

@@ -205,7 +205,8 @@ def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_
     ]
     dovecot.append_many([(raw, None) for raw in questions])
     smtp.handler.delay = 0.02  # make the SMTP transaction a target worth hitting
-    settings = ack_settings(imap_batch_size=5)
+    # a short lease, so that a kill inside the SMTP transaction is found and marked `uncertain` by the final pass
+    settings = ack_settings(imap_batch_size=5, smtp_timeout_seconds=1, ack_lease_seconds=2)
     env = intake_env(settings)
     rng = random.Random(2025)
     for _ in range(20):
@@ -219,6 +220,7 @@ def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_
         time.sleep(rng.uniform(0.3, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+    time.sleep(settings.ack_lease_seconds + 0.5)
     final = subprocess.run(
         [sys.executable, "-m", "service", "poll", "--once"],
         cwd=REPO,
