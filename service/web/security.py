@@ -6,6 +6,7 @@ import hmac
 import secrets
 import time
 from collections import defaultdict, deque
+from urllib.parse import quote
 
 import nh3
 from argon2 import PasswordHasher
@@ -102,6 +103,14 @@ def sanitise_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def attachment_disposition(filename: str) -> str:
+    """``Content-Disposition: attachment`` keeping a name in any script (RFC 6266 ``filename*``), with an ASCII
+    fallback for old clients; control characters, quotes and path separators never reach the header."""
+    name = "".join(c for c in filename if c.isprintable() and c not in '/\\').strip() or "attachment"
+    fallback = name.encode("ascii", "replace").decode().replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class LoginThrottle:

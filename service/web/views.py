@@ -22,7 +22,7 @@ from handlers.field_rules import FieldsError, validate_fields
 from service import repository, search_index
 from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note
 from service.web.deps import check_csrf, current_user
-from service.web.security import sanitise_html
+from service.web.security import attachment_disposition, sanitise_html
 
 GENEVA = ZoneInfo("Europe/Zurich")
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
@@ -204,12 +204,11 @@ def register(app: FastAPI) -> None:
         if row is None:
             raise HTTPException(404, "no such attachment")
         data = app.state.archive.get(row.sha256)
-        name = row.safe_filename.encode("ascii", "replace").decode().replace('"', "_")
         return Response(
             data,
             media_type="application/octet-stream",
             headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
+                "Content-Disposition": attachment_disposition(row.safe_filename),
                 "X-Content-Type-Options": "nosniff",
                 "Content-Security-Policy": "default-src 'none'; sandbox",
             },
@@ -427,7 +426,7 @@ def _table_response(filename: str, header: list[str], rows: list[list[Any]]) -> 
         out = io.BytesIO()
         book.save(out)
         body, media = out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(body, media_type=media, headers={"Content-Disposition": attachment_disposition(filename)})
 
 
 def local(when: datetime | None) -> str:
