@@ -108,7 +108,7 @@ def sanitise_html(html: str) -> str:
 def attachment_disposition(filename: str) -> str:
     """``Content-Disposition: attachment`` keeping a name in any script (RFC 6266 ``filename*``), with an ASCII
     fallback for old clients; control characters, quotes and path separators never reach the header."""
-    name = "".join(c for c in filename if c.isprintable() and c not in '/\\').strip() or "attachment"
+    name = "".join(c for c in filename if c.isprintable() and c not in "/\\").strip() or "attachment"
     fallback = name.encode("ascii", "replace").decode().replace('"', "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
