@@ -120,6 +120,7 @@ def _audit(session: Session, message: Message, who: str, action: str, before: An
 def register(app: FastAPI) -> None:
     """Add the pages, actions, API and exports to ``app``."""
     templates = app.state.templates
+    templates.env.filters["geneva"] = geneva_time
 
     def page(request: Request, name: str, user: dict[str, Any], status_code: int = 200, **context: Any) -> Response:
         context = {"user": user, "csrf": user["csrf"], **context}
@@ -150,7 +151,6 @@ def register(app: FastAPI) -> None:
             events=app.state.events,
             sorts=SORTS,
             pages=page_links(filters.page, pages, lambda p: "?" + request.url.include_query_params(page=p).query),
-            geneva=GENEVA,
         )
 
     @app.get("/messages/{message_id}", response_class=HTMLResponse)
@@ -191,7 +191,6 @@ def register(app: FastAPI) -> None:
             safe_html=safe_html,
             categories=CATEGORIES,
             statuses=STATUSES,
-            geneva=GENEVA,
             fields_json=fields_text or json.dumps(message.fields, ensure_ascii=False, indent=2),
             fields_error=fields_error,
             status_code=422 if fields_error else 200,
@@ -238,10 +237,14 @@ def register(app: FastAPI) -> None:
     def bulk(
         user: User,
         _csrf: Csrf,
-        ids: Annotated[list[int], Form()],
         action: Annotated[str, Form()],
+        ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
         value: Annotated[str, Form()] = "",
+        back: Annotated[str, Form()] = "",
     ) -> Response:
+        # "reclassify:nomination" or "assign:ana" carry their value in the choice itself
+        action, has_value, chosen = action.partition(":")
+        value = chosen if has_value else value
         with Session(app.state.engine) as session:
             try:
                 for message in session.exec(select(Message).where(Message.id.in_(ids))):
@@ -249,7 +252,8 @@ def register(app: FastAPI) -> None:
             except FieldsError as exc:  # nothing of the selection is changed
                 raise HTTPException(422, str(exc)) from exc
             session.commit()
-        return RedirectResponse("/", status_code=303)
+        # back to the same filtered page; only a query string is taken, so the redirect cannot leave the queue
+        return RedirectResponse("/?" + back.lstrip("?") if back else "/", status_code=303)
 
     @app.get("/api/messages")
     def api_messages(user: User, filters: Annotated[Filters, Query()]) -> dict[str, Any]:
@@ -429,6 +433,6 @@ def _table_response(filename: str, header: list[str], rows: list[list[Any]]) -> 
     return Response(body, media_type=media, headers={"Content-Disposition": attachment_disposition(filename)})
 
 
-def local(when: datetime | None) -> str:
-    """A UTC time shown in Geneva time."""
-    return when.astimezone(GENEVA).strftime("%Y-%m-%d %H:%M") if when else "—"
+def geneva_time(when: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as staff read it: in Geneva time (the ``geneva`` filter of the templates)."""
+    return when.astimezone(GENEVA).strftime(pattern) if when else "—"

@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -348,3 +349,40 @@ def test_a_wrong_field_edit_is_refused_named_and_kept_for_fixing(web: TestClient
     assert edits == []
     bulk = web.post("/bulk", data={"ids": [nomination.id], "action": "fields", "value": "[]", "csrf_token": token})
     assert bulk.status_code == 422
+
+
+def test_bulk_actions_reclassify_and_assign_a_selection_and_return_to_the_same_page(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        questions = session.exec(select(Message).where(Message.category == "question").order_by(Message.id)).all()
+    chosen = [m.id for m in questions[:3]]
+    back = "category=question&sort=received"
+    page = web.get("/?" + back)
+    assert f'name="back" value="{html.escape(back)}"' in page.text and 'value="reclassify:nomination"' in page.text
+
+    moved = web.post(
+        "/bulk",
+        data={"ids": chosen, "action": "reclassify:speaker_request", "back": back, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303 and moved.headers["location"] == "/?" + back
+    web.post("/bulk", data={"ids": chosen[:2], "action": "assign:ana", "csrf_token": token})
+    assert _ids(web, category="speaker_request", assignee="ana") == set(chosen[:2])
+    nothing = web.post("/bulk", data={"action": "accepted", "back": back, "csrf_token": token}, follow_redirects=False)
+    assert nothing.status_code == 303  # an empty selection changes nothing and is no error page
+    escape = web.post(
+        "/bulk",
+        data={"ids": chosen[:1], "action": "new", "back": "//evil.test/x", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert escape.headers["location"].startswith("/?")  # only a query string of the queue is taken
+    with Session(web.engine) as session:
+        rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(chosen)))}
+        audit = session.exec(select(AuditEvent).where(AuditEvent.action == "reclassified")).all()
+    assert all(rows[i].category == "speaker_request" and rows[i].triage_corrected for i in chosen)
+    assert {e.message_id for e in audit} == set(chosen) and all(e.actor == "ana" for e in audit)
+    assert [rows[i].assignee for i in chosen] == ["ana", "ana", None]
+    history = web.get(f"/messages/{chosen[0]}").text
+    first = next(e for e in audit if e.message_id == chosen[0])
+    when = first.at.astimezone(ZoneInfo("Europe/Zurich")).strftime("%Y-%m-%d %H:%M")
+    assert f"<li>{when} · ana · reclassified" in history  # staff read the history in Geneva time
