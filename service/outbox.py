@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from pathlib import Path
 
 from jinja2 import Environment
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from config.settings import PACKAGE_DIR, AckMode, Settings
 from handlers.acknowledge import recipient_of, reference_for, render_ack, reply_refused, template_environment
 from handlers.events import Event
-from handlers.triage import Triage
+from handlers.triage import ACKNOWLEDGED, Triage
 from parsers.model import ParsedMessage
 from service.models import Acknowledgment, Message
 
@@ -123,3 +124,48 @@ def enqueue(
     ack.status = "pending" if policy.mode is AckMode.SEND else "dry_run"
     ack.next_attempt_at = now
     return ack
+
+
+WITHDRAWABLE = ("pending", "dry_run")
+
+
+def after_reclassify(
+    session: Session,
+    *,
+    policy: AckPolicy,
+    message: Message,
+    read: Callable[[], ParsedMessage],
+    who: str,
+    now: datetime,
+) -> str | None:
+    """Keep the outbox in step with a staff reclassification; says what changed (None: nothing).
+
+    A message moved into a category that is acknowledged, and never given an acknowledgment row, gets one now
+    (every robot and rate-limit check applies as at arrival); one moved out of those categories has its
+    not-yet-sent acknowledgment withdrawn. A sent one stays sent, and no message ever gets a second row."""
+    existing = session.exec(select(Acknowledgment).where(Acknowledgment.message_id == message.id)).first()
+    if message.category not in ACKNOWLEDGED:
+        if existing is None:
+            return None
+        withdrawn = session.exec(
+            update(Acknowledgment)
+            .where(Acknowledgment.id == existing.id, Acknowledgment.status.in_(WITHDRAWABLE))
+            .values(status="suppressed", reason=f"withdrawn: reclassified as {message.category} by {who}")
+        )
+        return "acknowledgment withdrawn" if withdrawn.rowcount else None
+    if existing is not None:
+        return None
+    decision = Triage(
+        category=message.category or "other",
+        confidence=1.0,
+        needs_triage=False,
+        language=message.language or "und",
+        event=message.event,
+        deadline_status=message.deadline_status or "not_applicable",
+        acknowledge=True,
+        fields=message.fields or {},
+    )
+    ack = enqueue(session, policy=policy, message=message, parsed=read(), decision=decision, now=now)
+    if ack is None:
+        return None
+    return f"acknowledgment {ack.status}" + (f" ({ack.reason})" if ack.reason else "")

@@ -19,10 +19,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from starlette.middleware.sessions import SessionMiddleware
 
-from config.settings import Settings
+from config.settings import AckMode, Settings
 from handlers.events import Event
 from service.archive import Archive
 from service.models import User
+from service.outbox import AckPolicy
 from service.web import admin, dashboard, views
 from service.web.deps import NeedsLogin, check_csrf, current_user
 from service.web.security import CSP, LoginThrottle, new_token, same_token, verify_password
@@ -38,6 +39,7 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
     app = FastAPI(title="frontier-intake review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine, app.state.archive, app.state.events = engine, archive, events
     app.state.settings = settings
+    app.state.acks = None if settings.ack_mode is AckMode.OFF else AckPolicy.from_settings(settings, events)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.throttle = LoginThrottle()
     app.add_middleware(

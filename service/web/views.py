@@ -19,8 +19,11 @@ from sqlmodel import Session, select
 from handlers.evaluation import CATEGORIES
 from handlers.events import SUBMISSIONS, deadline_status
 from handlers.field_rules import FieldsError, validate_fields
-from service import repository, search_index
-from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note
+from handlers.triage import ACKNOWLEDGED
+from parsers.message import MessageParseError, parse_message
+from parsers.model import ParsedMessage
+from service import outbox, repository, search_index
+from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note, utcnow
 from service.web.deps import check_csrf, current_user
 from service.web.security import attachment_disposition, sanitise_html
 
@@ -122,6 +125,21 @@ def register(app: FastAPI) -> None:
     templates = app.state.templates
     templates.env.filters["geneva"] = geneva_time
 
+    def sync_ack(session: Session, message: Message, who: str) -> str | None:
+        """The outbox follows a reclassification (see ``outbox.after_reclassify``); None when acks are off."""
+        if app.state.acks is None:
+            return None
+
+        def read() -> ParsedMessage:
+            return parse_message(app.state.archive.get(message.sha256), internaldate=message.received_at)
+
+        try:
+            return outbox.after_reclassify(
+                session, policy=app.state.acks, message=message, read=read, who=who, now=utcnow()
+            )
+        except (MessageParseError, OSError) as exc:  # the stored mail is unreadable: say so, change nothing else
+            return f"no acknowledgment: the stored mail could not be read ({type(exc).__name__})"
+
     def page(request: Request, name: str, user: dict[str, Any], status_code: int = 200, **context: Any) -> Response:
         context = {"user": user, "csrf": user["csrf"], **context}
         return templates.TemplateResponse(request, name, context, status_code=status_code)
@@ -193,6 +211,8 @@ def register(app: FastAPI) -> None:
             statuses=STATUSES,
             fields_json=fields_text or json.dumps(message.fields, ensure_ascii=False, indent=2),
             fields_error=fields_error,
+            acks_on=app.state.acks is not None,
+            acknowledged=ACKNOWLEDGED,
             status_code=422 if fields_error else 200,
         )
 
@@ -227,7 +247,7 @@ def register(app: FastAPI) -> None:
             if message is None:
                 raise HTTPException(404, "no such message")
             try:
-                apply_action(session, message, user["name"], action, value, app.state.events)
+                apply_action(session, message, user["name"], action, value, app.state.events, sync_ack)
             except FieldsError as exc:  # the page again, with what was typed and what is wrong with it
                 return message_page(request, message_id, user, fields_error=str(exc), fields_text=value)
             session.commit()
@@ -248,7 +268,7 @@ def register(app: FastAPI) -> None:
         with Session(app.state.engine) as session:
             try:
                 for message in session.exec(select(Message).where(Message.id.in_(ids))):
-                    apply_action(session, message, user["name"], action, value, app.state.events)
+                    apply_action(session, message, user["name"], action, value, app.state.events, sync_ack)
             except FieldsError as exc:  # nothing of the selection is changed
                 raise HTTPException(422, str(exc)) from exc
             session.commit()
@@ -307,8 +327,17 @@ def api_record(m: Message) -> dict[str, Any]:
     }
 
 
-def apply_action(session: Session, message: Message, who: str, action: str, value: str, events: list) -> None:
-    """One staff action on one message, audited (who, when, before → after)."""
+def apply_action(
+    session: Session,
+    message: Message,
+    who: str,
+    action: str,
+    value: str,
+    events: list,
+    reclassified: Callable[[Session, Message, str], str | None] | None = None,
+) -> None:
+    """One staff action on one message, audited (who, when, before → after); ``reclassified`` keeps the outbox
+    in step with a change of category and says what it did."""
     if action in STATUSES:
         before, message.review_status = message.review_status, action
         _audit(session, message, who, "review_status", before, action)
@@ -322,14 +351,9 @@ def apply_action(session: Session, message: Message, who: str, action: str, valu
             deadline_status(value, message.received_at, event) if value in SUBMISSIONS else "not_applicable"
         )
         message.triage_corrected, message.needs_triage = True, False
-        _audit(
-            session,
-            message,
-            who,
-            "reclassified",
-            before,
-            {"category": message.category, "deadline_status": message.deadline_status},
-        )
+        after = {"category": message.category, "deadline_status": message.deadline_status}
+        outcome = reclassified(session, message, who) if reclassified and before["category"] != value else None
+        _audit(session, message, who, "reclassified", before, after | ({"acknowledgment": outcome} if outcome else {}))
     elif action == "fields":
         try:
             fields = validate_fields(message.category, json.loads(value))

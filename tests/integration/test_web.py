@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from handlers.gender import gender_counts
-from service.models import AuditEvent, Message, User
+from service.models import Acknowledgment, AuditEvent, Message, User
 from service.web import dashboard
 from service.web.app import create_app
 from service.web.security import hash_password
@@ -37,8 +37,14 @@ HOSTILE = (
 
 
 @pytest.fixture
-def web(make_settings, tmp_path):
-    settings = make_settings(web_secret=SECRET, web_secure_cookies=False, ack_mode="off")
+def ack_mode() -> str:
+    """Acknowledgments are off for the UI tests, except where a test overrides this fixture."""
+    return "off"
+
+
+@pytest.fixture
+def web(make_settings, tmp_path, ack_mode):
+    settings = make_settings(web_secret=SECRET, web_secure_cookies=False, ack_mode=ack_mode)
     hostile = tmp_path / "hostile.eml"
     hostile.write_bytes(HOSTILE)
     with build_ingestor(settings) as ingestor:
@@ -386,3 +392,39 @@ def test_bulk_actions_reclassify_and_assign_a_selection_and_return_to_the_same_p
     first = next(e for e in audit if e.message_id == chosen[0])
     when = first.at.astimezone(ZoneInfo("Europe/Zurich")).strftime("%Y-%m-%d %H:%M")
     assert f"<li>{when} · ana · reclassified" in history  # staff read the history in Geneva time
+
+
+@pytest.mark.parametrize("ack_mode", ["dry-run"])
+def test_reclassifying_keeps_the_outbox_in_step(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        acked = {a.message_id: a for a in session.exec(select(Acknowledgment))}
+        messages = session.exec(select(Message).order_by(Message.id)).all()
+    missed = next(m for m in messages if m.category == "other" and m.id not in acked)
+    robot = next(m for m in messages if m.category == "auto_reply" and m.id not in acked)
+    nomination = next(m for m in messages if m.category == "nomination" and m.id in acked)
+    assert acked[nomination.id].status == "dry_run"
+
+    def reclassify(message: Message, category: str) -> None:
+        web.post(
+            f"/messages/{message.id}/action", data={"action": "reclassify", "value": category, "csrf_token": token}
+        )
+
+    reclassify(missed, "question")  # a question the machine missed gets its acknowledgment now
+    reclassify(robot, "question")  # an auto-reply stays unanswered whatever staff call it
+    reclassify(nomination, "spam")  # a not-yet-sent acknowledgment is withdrawn
+    reclassify(nomination, "nomination")  # and never comes back as a second one
+    with Session(web.engine) as session:
+        rows = {
+            m: session.exec(select(Acknowledgment).where(Acknowledgment.message_id == m)).all()
+            for m in (missed.id, robot.id, nomination.id)
+        }
+        history = session.exec(
+            select(AuditEvent).where(AuditEvent.message_id == missed.id, AuditEvent.action == "reclassified")
+        ).one()
+    [new], [refused], [withdrawn] = rows[missed.id], rows[robot.id], rows[nomination.id]
+    assert new.status == "dry_run" and new.category == "question" and new.reference and "Re:" in new.raw
+    assert refused.status == "suppressed" and refused.reason.startswith("Auto-Submitted")
+    assert withdrawn.status == "suppressed" and withdrawn.reason == "withdrawn: reclassified as spam by ana"
+    assert history.detail["after"]["acknowledgment"] == "acknowledgment dry_run"
+    assert new.reference in web.get(f"/messages/{missed.id}").text
