@@ -183,6 +183,7 @@ def main() -> None:
         client.post("/login", data={"name": "bench", "password": "bench-password", "csrf_token": token})
         dashboard = client.get("/dashboard").status_code == 200
         cases = [
+            ("queue, first page, no filter", "/"),
             ("queue, filtered (nomination, on time, new)", "/?category=nomination&deadline=on_time&status=new"),
             ("queue, filtered, page 20", "/?category=question&page=20"),
             ("full-text search: a country", "/?q=Kazakhstan"),

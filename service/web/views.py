@@ -77,6 +77,32 @@ def _filtered(filters: Filters, session: Session) -> Any:
     return query
 
 
+FACETS = {
+    "category": Message.category,
+    "status": Message.review_status,
+    "deadline": Message.deadline_status,
+    "language": Message.language,
+}
+
+
+def facet_counts(
+    combos: list[tuple[tuple[str | None, ...], int]], filters: Filters
+) -> tuple[dict[str, dict[str | None, int]], int]:
+    """From message counts per combination of the facets' values (in ``FACETS`` order): for each facet, how
+    many messages each of its options would show with the *other* facets' filters kept; and the total shown."""
+    chosen = [getattr(filters, name) or None for name in FACETS]
+    counts: dict[str, dict[str | None, int]] = {name: {} for name in FACETS}
+    total = 0
+    for values, n in combos:
+        misses = [i for i, want in enumerate(chosen) if want is not None and values[i] != want]
+        if not misses:
+            total += n
+        for i, name in enumerate(FACETS):
+            if not misses or misses == [i]:  # matches every filter but perhaps its own
+                counts[name][values[i]] = counts[name].get(values[i], 0) + n
+    return counts, total
+
+
 def page_links(current: int, pages: int, url: Callable[[int], str]) -> list[tuple[str, str | None]]:
     """Links to the first, previous, nearby (two each side), next and last pages; ``None`` marks the current."""
     current = min(max(1, current), pages)
@@ -148,12 +174,11 @@ def register(app: FastAPI) -> None:
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
         with Session(app.state.engine) as session:
             query = _filtered(filters, session)
-            # one GROUP BY gives the count per category under the other filters, and the total with them
-            others = _filtered(filters.model_copy(update={"category": None}), session).with_only_columns(
-                Message.category, func.count()
-            )
-            counts = {c: n for c, n in session.execute(others.group_by(Message.category))}
-            total = counts.get(filters.category, 0) if filters.category else sum(counts.values())
+            # one GROUP BY over the facets (the other filters applied) gives every option's count and the total
+            columns = list(FACETS.values())
+            unfaceted = _filtered(filters.model_copy(update=dict.fromkeys(FACETS)), session)
+            combos = session.execute(unfaceted.with_only_columns(*columns, func.count()).group_by(*columns)).all()
+            counts, total = facet_counts([(tuple(c[:-1]), c[-1]) for c in combos], filters)
             rows = _page(session, query, filters)
         pages = max(1, -(-total // PAGE))
         return page(

@@ -322,6 +322,10 @@ def test_counts_follow_the_other_filters_and_every_filter_narrows(web: TestClien
     assert nominations and len(in_language) < len(languages)
     page = web.get("/", params={"language": language})
     assert f">nomination ({nominations})</option>" in page.text
+    late = sum(m.deadline_status == "late" for m in in_language)
+    fresh = sum(m.review_status == "new" for m in in_language)
+    assert f">late ({late})</option>" in page.text and f">new ({fresh})</option>" in page.text
+    assert f">{language} ({len(in_language)})</option>" in page.text
     assert page.text.count("</tr>") - 1 == min(len(in_language), 50)  # header row + one per message
     assert f"{len(in_language)} message(s)" in page.text
     assert _ids(web, needs_triage="true") == set(flagged[:50])
