@@ -7,6 +7,8 @@ import io
 import json
 from collections.abc import Callable
 from datetime import datetime
+from email import message_from_string
+from email import policy as email_policy
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -237,6 +239,8 @@ def register(app: FastAPI) -> None:
             fields_json=fields_text or json.dumps(message.fields, ensure_ascii=False, indent=2),
             fields_error=fields_error,
             acks_on=app.state.acks is not None,
+            ack_text=ack_text,
+            frame_doc=frame_doc,
             acknowledged=ACKNOWLEDGED,
             status_code=422 if fields_error else 200,
         )
@@ -480,6 +484,20 @@ def _table_response(filename: str, header: list[str], rows: list[list[Any]]) -> 
         book.save(out)
         body, media = out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, media_type=media, headers={"Content-Disposition": attachment_disposition(filename)})
+
+
+def frame_doc(safe_html: str, language: str | None) -> str:
+    """The sanitised HTML as the iframe's own document: right to left for Arabic, else by its first letters."""
+    direction = "rtl" if language == "ar" else "auto"
+    return f'<!DOCTYPE html><html dir="{direction}"><head><meta charset="utf-8"></head><body>{safe_html}</body></html>'
+
+
+def ack_text(raw: str | None) -> str:
+    """The plain-text part of a rendered acknowledgment, as the sender reads it ('' when there is none)."""
+    if not raw:
+        return ""
+    body = message_from_string(raw, policy=email_policy.default).get_body(("plain",))
+    return body.get_content() if body is not None else ""  # type: ignore[union-attr]
 
 
 def geneva_time(when: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:

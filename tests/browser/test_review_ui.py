@@ -99,6 +99,9 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     page.locator(f'table.queue a[href="/messages/{nomination.id}"]').click()
     page.wait_for_url(f"**/messages/{nomination.id}")
     assert page.get_by_role("heading", level=1).inner_text() == nomination.subject
+    [html_frame] = page.frames[1:]  # the sanitised HTML reads right to left, like the text above it
+    assert html_frame.evaluate("document.documentElement.dir") == "rtl"
+    assert html_frame.evaluate("getComputedStyle(document.body).direction") == "rtl"
     _screenshot(page, "screenshot-message.png")
     fields_box = page.get_by_role("textbox", name="fields", exact=True)
     fields = json.loads(fields_box.input_value())

@@ -19,6 +19,7 @@ from service.models import Acknowledgment, AuditEvent, Message, User
 from service.web import dashboard
 from service.web.app import create_app
 from service.web.security import hash_password
+from service.web.views import ack_text
 from service.worker import build_ingestor, ingest_files
 from tests.conftest import REPO
 
@@ -431,4 +432,7 @@ def test_reclassifying_keeps_the_outbox_in_step(web: TestClient) -> None:
     assert refused.status == "suppressed" and refused.reason.startswith("Auto-Submitted")
     assert withdrawn.status == "suppressed" and withdrawn.reason == "withdrawn: reclassified as spam by ana"
     assert history.detail["after"]["acknowledgment"] == "acknowledgment dry_run"
-    assert new.reference in web.get(f"/messages/{missed.id}").text
+    shown = web.get(f"/messages/{missed.id}").text
+    assert new.reference in shown and "What it says" in shown
+    said = ack_text(new.raw)
+    assert new.reference in said and html.escape(said.strip().splitlines()[0]) in shown  # the words the sender reads
