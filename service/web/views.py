@@ -10,12 +10,13 @@ from datetime import datetime
 from email import message_from_string
 from email import policy as email_policy
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
-from sqlalchemy import func
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from handlers.evaluation import CATEGORIES
@@ -32,6 +33,7 @@ from service.web.security import attachment_disposition, sanitise_html
 GENEVA = ZoneInfo("Europe/Zurich")
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
 PAGE = 50
+MAX_REMEMBERED_QUERY = 1000  # a queue's query string kept in the session cookie (which has about 4 KB)
 SORTS = {
     "-received": "newest first",
     "received": "oldest first",
@@ -118,13 +120,39 @@ def page_links(current: int, pages: int, url: Callable[[int], str]) -> list[tupl
     return links
 
 
+SORT_COLUMNS = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}
+
+
 def _ordered(query: Any, sort: str) -> Any:
-    column = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}.get(
-        sort.lstrip("-"), Message.received_at
-    )
+    column = SORT_COLUMNS.get(sort.lstrip("-"), Message.received_at)
     if sort.startswith("-"):  # ties in the same direction: one index walk serves the whole ORDER BY
         return query.order_by(column.desc(), Message.id.desc())
     return query.order_by(column.asc(), Message.id.asc())
+
+
+def _neighbours(session: Session, message: Message, filters: Filters) -> tuple[int | None, int | None]:
+    """The messages just before and after ``message`` in the queue's order under ``filters`` (it need not
+    match them any more: accepting the last of the "new" ones still leads on to the next)."""
+    column = SORT_COLUMNS.get(filters.sort.lstrip("-"), Message.received_at)
+    value = getattr(message, column.key)
+    if value is None:
+        return None, None
+    lower = or_(column < value, and_(column == value, Message.id < message.id))
+    higher = or_(column > value, and_(column == value, Message.id > message.id))
+    descending = filters.sort.startswith("-")
+    reverse = filters.sort[1:] if descending else "-" + filters.sort
+    base = _filtered(filters, session).with_only_columns(Message.id)
+    after = session.exec(_ordered(base.where(lower if descending else higher), filters.sort).limit(1)).first()
+    before = session.exec(_ordered(base.where(higher if descending else lower), reverse).limit(1)).first()
+    return before, after
+
+
+def queue_filters(query: str) -> Filters:
+    """The filters of a queue URL's query string; the plain queue when it does not parse."""
+    try:
+        return Filters.model_validate(dict(parse_qsl(query)))
+    except ValidationError:
+        return Filters()
 
 
 def _page(session: Session, query: Any, filters: Filters) -> list[Message]:
@@ -182,6 +210,8 @@ def register(app: FastAPI) -> None:
             combos = session.execute(unfaceted.with_only_columns(*columns, func.count()).group_by(*columns)).all()
             counts, total = facet_counts([(tuple(c[:-1]), c[-1]) for c in combos], filters)
             rows = _page(session, query, filters)
+        if len(request.url.query) <= MAX_REMEMBERED_QUERY:  # the message pages lead back here, and on through it
+            request.session["queue"] = request.url.query
         pages = max(1, -(-total // PAGE))
         return page(
             request,
@@ -222,6 +252,8 @@ def register(app: FastAPI) -> None:
                 select(AuditEvent).where(AuditEvent.message_id == message_id).order_by(AuditEvent.id)
             ).all()
             notes = session.exec(select(Note).where(Note.message_id == message_id).order_by(Note.id)).all()
+            queue_query = request.session.get("queue", "")
+            previous, following = _neighbours(session, message, queue_filters(queue_query))
         safe_html = sanitise_html(message.body_html) if message.body_html else None
         return page(
             request,
@@ -240,6 +272,9 @@ def register(app: FastAPI) -> None:
             fields_error=fields_error,
             acks_on=app.state.acks is not None,
             ack_text=ack_text,
+            queue_query=queue_query,
+            previous=previous,
+            following=following,
             frame_doc=frame_doc,
             acknowledged=ACKNOWLEDGED,
             status_code=422 if fields_error else 200,

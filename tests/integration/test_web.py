@@ -436,3 +436,34 @@ def test_reclassifying_keeps_the_outbox_in_step(web: TestClient) -> None:
     assert new.reference in shown and "What it says" in shown
     said = ack_text(new.raw)
     assert new.reference in said and html.escape(said.strip().splitlines()[0]) in shown  # the words the sender reads
+
+
+def _neighbour_links(client: TestClient, message_id: int) -> tuple[int | None, int | None, str]:
+    page = client.get(f"/messages/{message_id}").text
+    prev = re.search(r'<a href="/messages/(\d+)" rel="prev">', page)
+    after = re.search(r'<a href="/messages/(\d+)" rel="next">', page)
+    back = re.search(r'<a href="([^"]*)">← back to the queue</a>', page).group(1)
+    return (int(prev.group(1)) if prev else None), (int(after.group(1)) if after else None), html.unescape(back)
+
+
+def test_a_message_leads_on_through_the_queue_it_was_opened_from(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        order = session.exec(
+            select(Message.id)
+            .where(Message.category == "nomination", Message.review_status == "new")
+            .order_by(Message.received_at, Message.id)
+        ).all()
+    assert len(order) >= 3
+    web.get("/", params={"category": "nomination", "status": "new", "sort": "received"})
+    assert _neighbour_links(web, order[0]) == (None, order[1], "/?category=nomination&status=new&sort=received")
+    assert _neighbour_links(web, order[1])[:2] == (order[0], order[2])
+    assert _neighbour_links(web, order[-1])[:2] == (order[-2], None)
+
+    # accepting a message takes it out of the "new" filter, yet its page still leads on to the next new one
+    web.post(f"/messages/{order[1]}/action", data={"action": "accepted", "csrf_token": token})
+    assert _neighbour_links(web, order[1])[:2] == (order[0], order[2])
+    assert _neighbour_links(web, order[2])[:2] == (order[0], order[3] if len(order) > 3 else None)
+
+    web.get("/", params={"category": "nomination", "status": "new"})  # newest first: the links turn around
+    assert _neighbour_links(web, order[2])[:2] == ((order[3] if len(order) > 3 else None), order[0])
