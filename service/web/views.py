@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from handlers.evaluation import CATEGORIES
 from handlers.events import SUBMISSIONS, deadline_status
 from handlers.field_rules import FieldsError, validate_fields
+from handlers.gender import gender_of
 from handlers.triage import ACKNOWLEDGED
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
@@ -439,57 +440,46 @@ def apply_action(
     session.add(message)
 
 
+EXPORT_HEAD = ["message", "received (Geneva)", "from", "country_or_org"]
+EXPORT_TAIL = ["deadline_status", "review_status"]
+
+
+def _head(m: Message) -> list[Any]:
+    return [m.id, geneva_time(m.received_at), m.from_address, (m.fields or {}).get("country_or_org")]
+
+
+def _tail(m: Message) -> list[Any]:
+    return [m.deadline_status, m.review_status]
+
+
+def _speakers(m: Message) -> list[list[Any]]:
+    f = m.fields or {}
+    return [[*_head(m), f.get("speaker_name"), f.get("format"), f.get("topic"), *_tail(m)]]
+
+
 def _delegates(m: Message) -> list[list[Any]]:
+    """One row per delegate, with the gender their title gives (the circular asks for gender balance)."""
+    f = m.fields or {}
     return [
-        [
-            m.id,
-            (m.fields or {}).get("country_or_org"),
-            d.get("title"),
-            d.get("name"),
-            d.get("email"),
-            (m.fields or {}).get("attendance"),
-            m.deadline_status,
-            m.review_status,
-        ]
-        for d in (m.fields or {}).get("delegates") or []
-    ]
+        [*_head(m), d.get("title"), gender_of(d.get("title")), d.get("name"), d.get("email"), f.get("attendance"),
+         *_tail(m)]
+        for d in f.get("delegates") or []
+    ]  # fmt: skip
+
+
+def _measures(m: Message) -> list[list[Any]]:
+    f = m.fields or {}
+    return [[*_head(m), f.get("measure_type"), f.get("url"), *_tail(m)]]
 
 
 EXPORTS = {
-    "speakers": (
-        "speaker_request",
-        ["message", "country_or_org", "speaker_name", "format", "topic", "deadline_status", "review_status"],
-        lambda m: [
-            [
-                m.id,
-                m.fields.get("country_or_org"),
-                m.fields.get("speaker_name"),
-                m.fields.get("format"),
-                m.fields.get("topic"),
-                m.deadline_status,
-                m.review_status,
-            ]
-        ],
-    ),
+    "speakers": ("speaker_request", [*EXPORT_HEAD, "speaker_name", "format", "topic", *EXPORT_TAIL], _speakers),
     "delegates": (
         "nomination",
-        ["message", "country_or_org", "title", "name", "email", "attendance", "deadline_status", "review_status"],
+        [*EXPORT_HEAD, "title", "gender", "name", "email", "attendance", *EXPORT_TAIL],
         _delegates,
     ),
-    "clearinghouse": (
-        "clearinghouse_update",
-        ["message", "country_or_org", "measure_type", "url", "deadline_status", "review_status"],
-        lambda m: [
-            [
-                m.id,
-                m.fields.get("country_or_org"),
-                m.fields.get("measure_type"),
-                m.fields.get("url"),
-                m.deadline_status,
-                m.review_status,
-            ]
-        ],
-    ),
+    "clearinghouse": ("clearinghouse_update", [*EXPORT_HEAD, "measure_type", "url", *EXPORT_TAIL], _measures),
 }
 
 

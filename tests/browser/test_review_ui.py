@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from handlers.gender import gender_of
 from service.models import Message
 from tests.browser.conftest import LiveApp, Traffic, log_in
 from tests.conftest import REPO
@@ -28,14 +29,18 @@ pytestmark = pytest.mark.integration
 DOCS = REPO / "docs"
 DELEGATES_HEADER = [
     "message",
+    "received (Geneva)",
+    "from",
     "country_or_org",
     "title",
+    "gender",
     "name",
     "email",
     "attendance",
     "deadline_status",
     "review_status",
 ]
+COUNTRY, GENDER, NAME = (DELEGATES_HEADER.index(c) for c in ("country_or_org", "gender", "name"))
 EDITED_COUNTRY = "United Arab Emirates — edited in the browser"
 
 
@@ -157,8 +162,10 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     table = list(csv.reader(files["delegates.csv"].read_text(encoding="utf-8-sig").splitlines()))
     assert table[0] == DELEGATES_HEADER
     mine = [row for row in table[1:] if row[0] == str(nomination.id)]
-    assert [row[3] for row in mine] == [d["name"] for d in delegates]
-    assert all(row[1] == EDITED_COUNTRY and row[-1] == "accepted" for row in mine), mine
+    assert [row[NAME] for row in mine] == [d["name"] for d in delegates]
+    assert all(row[COUNTRY] == EDITED_COUNTRY and row[-1] == "accepted" for row in mine), mine
+    genders = [gender_of(d.get("title")) for d in delegates]
+    assert [row[GENDER] for row in mine] == genders and set(genders) - {"unknown"}  # السيد / السيدة are read
     assert not any(row[0] == str(question.id) for row in table[1:])
 
     sheet = load_workbook(files["delegates.xlsx"], read_only=True).active
@@ -166,8 +173,8 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert cells[0] == DELEGATES_HEADER
     assert len(cells) == len(table)
     mine_xlsx = [row for row in cells[1:] if row[0] == nomination.id]
-    assert [row[3] for row in mine_xlsx] == [d["name"] for d in delegates]
-    assert all(row[1] == EDITED_COUNTRY and row[-1] == "accepted" for row in mine_xlsx), mine_xlsx
+    assert [row[NAME] for row in mine_xlsx] == [d["name"] for d in delegates]
+    assert all(row[COUNTRY] == EDITED_COUNTRY and row[-1] == "accepted" for row in mine_xlsx), mine_xlsx
 
     # The dashboard: server-drawn charts, the corrected category counted where it now belongs.
     response = page.goto("/dashboard")

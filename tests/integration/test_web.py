@@ -135,10 +135,17 @@ def test_review_actions_are_audited_and_exports_follow_them(web: TestClient) -> 
     assert {"review_status", "reclassified"} <= actions
 
     rows = list(csv.reader(io.StringIO(web.get("/exports/delegates.csv").content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["message", "country_or_org", "title", "name", "email"]
+    assert rows[0][:7] == ["message", "received (Geneva)", "from", "country_or_org", "title", "gender", "name"]
     assert any(row[0] == str(nomination.id) and row[-1] == "accepted" for row in rows[1:])
+    arrived = nomination.received_at.astimezone(ZoneInfo("Europe/Zurich")).strftime("%Y-%m-%d %H:%M")
+    assert {(row[1], row[2]) for row in rows[1:] if row[0] == str(nomination.id)} == {
+        (arrived, nomination.from_address)
+    }
+    for kind, column in (("speakers", "speaker_name"), ("clearinghouse", "measure_type")):
+        head = next(csv.reader(io.StringIO(web.get(f"/exports/{kind}.csv").content.decode("utf-8-sig"))))
+        assert head[:4] == rows[0][:4] and column in head and head[-1] == "review_status"
     book = load_workbook(io.BytesIO(web.get("/exports/delegates.xlsx").content))
-    assert [c.value for c in book.active[1]][:3] == ["message", "country_or_org", "title"]
+    assert [c.value for c in book.active[1]] == rows[0]
     assert book.active.max_row == len(rows)
 
 
