@@ -259,11 +259,12 @@ def _describe(error: dict[str, Any]) -> str:
         return message
     variable = "INTAKE_" + loc[0].upper()
     value = error.get("input")
-    shown = (
-        ""
-        if isinstance(value, dict) or value is None or "password" in loc[0] or "token" in loc[0]
-        else (f" (got {value!r})")
+    secret = (
+        Settings.model_fields[loc[0]].annotation in (SecretStr, SecretStr | None)
+        if loc[0] in Settings.model_fields
+        else True
     )
+    shown = "" if isinstance(value, dict) or value is None or secret else f" (got {value!r})"
     return f"{variable}: {message}{shown}"
 
 
