@@ -246,6 +246,11 @@ class Settings(BaseSettings):
         return self.data_dir / "archive"
 
 
+SECRET_FIELDS = frozenset(
+    name for name, field in Settings.model_fields.items() if field.annotation in (SecretStr, SecretStr | None)
+)
+
+
 class SettingsError(Exception):
     """A configuration value is missing or wrong; the message names the variable."""
 
@@ -259,11 +264,7 @@ def _describe(error: dict[str, Any]) -> str:
         return message
     variable = "INTAKE_" + loc[0].upper()
     value = error.get("input")
-    secret = (
-        Settings.model_fields[loc[0]].annotation in (SecretStr, SecretStr | None)
-        if loc[0] in Settings.model_fields
-        else True
-    )
+    secret = loc[0] not in Settings.model_fields or loc[0] in SECRET_FIELDS  # never echo a secret
     shown = "" if isinstance(value, dict) or value is None or secret else f" (got {value!r})"
     return f"{variable}: {message}{shown}"
 

@@ -94,3 +94,10 @@ def test_security_none_is_allowed_on_loopback(monkeypatch: pytest.MonkeyPatch) -
     }.items():
         monkeypatch.setenv(k, v)
     assert load_settings().effective_imap_port == 143
+
+
+def test_a_bad_secret_is_named_but_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_WEB_SECRET", "hunter2-but-short")
+    with pytest.raises(SettingsError, match="INTAKE_WEB_SECRET") as error:
+        load_settings()
+    assert "hunter2" not in str(error.value)
