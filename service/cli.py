@@ -33,7 +33,7 @@ from service.models import Acknowledgment, User
 from service.pipeline import BatchResult, Ingestor
 from service.scheduler import run_forever
 from service.triage_jobs import evaluate, retriage
-from service.web.security import hash_password
+from service.web.security import hash_password, password_problem
 from service.worker import build_ingestor, ingest_files, poll_pass
 
 app = typer.Typer(
@@ -354,8 +354,9 @@ def users_add(
     """Add (or reset the password of) a staff account."""
     settings = _settings()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
-    if len(password) < 10:
-        raise _fail("the password must have at least 10 characters")
+    problem = password_problem(password, password)
+    if problem:
+        raise _fail(problem)
     with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
         user = session.exec(select(User).where(User.name == name)).first() or User(name=name, password_hash="")
         user.password_hash, user.role, user.disabled = hash_password(password), role.value, False

@@ -24,7 +24,7 @@ from handlers.events import Event
 from service.archive import Archive
 from service.models import User
 from service.outbox import AckPolicy
-from service.web import admin, dashboard, views
+from service.web import account, admin, dashboard, views
 from service.web.deps import NeedsLogin, check_csrf, current_user
 from service.web.security import CSP, LoginThrottle, new_token, same_token, verify_password
 
@@ -119,4 +119,5 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
     views.register(app)
     dashboard.register(app)
     admin.register(app)
+    account.register(app)
     return app

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 HASHER = PasswordHasher()
+MIN_PASSWORD = 10  # characters; the command line and the account page ask the same
 _DUMMY = HASHER.hash("timing-equaliser-not-a-password")
 
 ALLOWED_TAGS = {
@@ -73,6 +74,17 @@ CSP = (
 def hash_password(password: str) -> str:
     """An Argon2id hash."""
     return HASHER.hash(password)
+
+
+def password_problem(new: str, repeated: str, old: str = "") -> str | None:
+    """Why ``new`` cannot be a password (None when it can)."""
+    if len(new) < MIN_PASSWORD:
+        return f"the new password must have at least {MIN_PASSWORD} characters"
+    if new != repeated:
+        return "the two new passwords differ"
+    if old and new == old:
+        return "the new password is the old one"
+    return None
 
 
 def verify_password(stored: str | None, password: str) -> bool:

@@ -18,7 +18,7 @@ from handlers.gender import gender_counts
 from service.models import Acknowledgment, AuditEvent, Message, User
 from service.web import dashboard
 from service.web.app import create_app
-from service.web.security import hash_password
+from service.web.security import hash_password, verify_password
 from service.web.views import ack_text
 from service.worker import build_ingestor, ingest_files
 from tests.conftest import REPO
@@ -474,3 +474,44 @@ def test_a_message_leads_on_through_the_queue_it_was_opened_from(web: TestClient
 
     web.get("/", params={"category": "nomination", "status": "new"})  # newest first: the links turn around
     assert _neighbour_links(web, order[2])[:2] == ((order[3] if len(order) > 3 else None), order[0])
+
+
+def test_staff_change_their_own_password_and_their_other_sessions_end(web: TestClient) -> None:
+    token = _login(web)
+    with TestClient(web.app) as laptop:
+        assert _login(laptop)  # the same account signed in elsewhere
+
+        def change(current: str, new: str, repeated: str | None = None) -> object:
+            data = {"current": current, "new": new, "repeated": new if repeated is None else repeated}
+            return web.post("/account/password", data=data | {"csrf_token": token}, follow_redirects=False)
+
+        assert (
+            web.post("/account/password", data={"current": "x", "new": "y" * 12, "repeated": "y" * 12}).status_code
+            == 403
+        )
+        refused = change("not my password", "a brand new passphrase")
+        assert refused.status_code == 422 and "current password is wrong" in refused.text
+        assert "at least 10 characters" in change("correct horse battery", "short").text
+        assert "differ" in change("correct horse battery", "a brand new passphrase", "another one entirely").text
+        assert "is the old one" in change("correct horse battery", "correct horse battery").text
+
+        done = change("correct horse battery", "a brand new passphrase")
+        assert done.status_code == 303 and done.headers["location"] == "/account?done=true"
+        after = web.get(done.headers["location"])
+        assert after.url.path == "/account" and "Password changed" in after.text  # this session goes on
+        assert laptop.get("/", follow_redirects=False).headers["location"] == "/login"  # the other one ended
+    with TestClient(web.app) as fresh:
+        assert _login(fresh) == ""  # the old password no longer opens the queue
+        assert _login(fresh, "a brand new passphrase")
+
+
+def test_guessing_the_current_password_is_throttled(web: TestClient) -> None:
+    token = _login(web)
+    for _ in range(5):
+        data = {"current": "a guess", "new": "x" * 12, "repeated": "x" * 12, "csrf_token": token}
+        assert "current password is wrong" in web.post("/account/password", data=data).text
+    right = {"current": "correct horse battery", "new": "x" * 12, "repeated": "x" * 12, "csrf_token": token}
+    assert "too many attempts" in web.post("/account/password", data=right).text
+    with Session(web.engine) as session:
+        still = session.exec(select(User).where(User.name == "ana")).one().password_hash
+    assert verify_password(still, "correct horse battery")  # nothing changed
