@@ -29,6 +29,7 @@ from parsers.model import ParsedMessage
 from service import outbox, repository, search_index
 from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note, utcnow
 from service.web.deps import check_csrf, current_user
+from service.web.field_form import field_form, fields_from_form, form_problems
 from service.web.security import attachment_disposition, sanitise_html
 
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -177,10 +178,16 @@ def _audit(session: Session, message: Message, who: str, action: str, before: An
     )
 
 
+async def form_items(request: Request) -> dict[str, str]:
+    """The posted form as plain strings (for the fields' form, whose inputs are named by field)."""
+    return {key: str(value) for key, value in (await request.form()).items()}
+
+
 def register(app: FastAPI) -> None:
     """Add the pages, actions, API and exports to ``app``."""
     templates = app.state.templates
     templates.env.filters["geneva"] = geneva_time
+    templates.env.filters["senders_date"] = senders_date
 
     def sync_ack(session: Session, message: Message, who: str) -> str | None:
         """The outbox follows a reclassification (see ``outbox.after_reclassify``); None when acks are off."""
@@ -234,7 +241,12 @@ def register(app: FastAPI) -> None:
         return message_page(request, message_id, user)
 
     def message_page(
-        request: Request, message_id: int, user: dict[str, Any], fields_error: str = "", fields_text: str = ""
+        request: Request,
+        message_id: int,
+        user: dict[str, Any],
+        fields_error: str = "",
+        fields_text: str = "",
+        fields_typed: dict[str, Any] | None = None,
     ) -> Response:
         with Session(app.state.engine) as session:
             message = session.get(Message, message_id)
@@ -270,6 +282,8 @@ def register(app: FastAPI) -> None:
             categories=CATEGORIES,
             statuses=STATUSES,
             fields_json=fields_text or json.dumps(message.fields, ensure_ascii=False, indent=2),
+            fields_form=field_form(message.category, message.fields if fields_typed is None else fields_typed),
+            json_error=bool(fields_error and fields_typed is None),
             fields_error=fields_error,
             acks_on=app.state.acks is not None,
             ack_text=ack_text,
@@ -304,6 +318,7 @@ def register(app: FastAPI) -> None:
         message_id: int,
         user: User,
         _csrf: Csrf,
+        form: Annotated[dict[str, str], Depends(form_items)],
         action: Annotated[str, Form()],
         value: Annotated[str, Form()] = "",
     ) -> Response:
@@ -311,9 +326,16 @@ def register(app: FastAPI) -> None:
             message = session.get(Message, message_id)
             if message is None:
                 raise HTTPException(404, "no such message")
+            typed = fields_from_form(message.category, form) if action == "fields_form" else None
             try:
+                if typed is not None:  # the fields' form: checked and stored as an edit of the fields
+                    action, value = "fields", json.dumps(typed, ensure_ascii=False)
                 apply_action(session, message, user["name"], action, value, app.state.events, sync_ack)
             except FieldsError as exc:  # the page again, with what was typed and what is wrong with it
+                if typed is not None:
+                    return message_page(
+                        request, message_id, user, fields_error=form_problems(str(exc)), fields_typed=typed
+                    )
                 return message_page(request, message_id, user, fields_error=str(exc), fields_text=value)
             session.commit()
         return RedirectResponse(f"/messages/{message_id}", status_code=303)
@@ -523,6 +545,19 @@ def ack_text(raw: str | None) -> str:
         return ""
     body = message_from_string(raw, policy=email_policy.default).get_body(("plain",))
     return body.get_content() if body is not None else ""  # type: ignore[union-attr]
+
+
+def senders_date(value: str | None) -> str:
+    """The sender's own ``Date:`` as written, in their offset ("2025-10-07 13:51 UTC+03:00"); "—" when absent."""
+    if not value:
+        return "—"
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    offset = when.strftime("%z")  # "+0300"; "" for a date without one
+    zone = "" if not offset else " UTC" if offset == "+0000" else f" UTC{offset[:3]}:{offset[3:]}"
+    return when.strftime("%Y-%m-%d %H:%M") + zone
 
 
 def geneva_time(when: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:

@@ -108,14 +108,17 @@ def test_staff_workflow(page: Any, live_app: LiveApp, traffic: Traffic, tmp_path
     assert html_frame.evaluate("document.documentElement.dir") == "rtl"
     assert html_frame.evaluate("getComputedStyle(document.body).direction") == "rtl"
     _screenshot(page, "screenshot-message.png")
-    fields_box = page.get_by_role("textbox", name="fields", exact=True)
-    fields = json.loads(fields_box.input_value())
-    assert fields["country_or_org"] == nomination.fields["country_or_org"]
-    fields["country_or_org"] = EDITED_COUNTRY
-    fields_box.fill(json.dumps(fields, ensure_ascii=False, indent=2))
+    # the fields' form: the country in its box, each delegate in a row of boxes (Arabic names as typed)
+    country_box = page.get_by_label("country or organisation", exact=True)
+    assert country_box.input_value() == nomination.fields["country_or_org"]
+    assert page.get_by_label("delegate 1 name", exact=True).input_value() == delegates[0]["name"]
+    country_box.fill(EDITED_COUNTRY)
     page.get_by_role("button", name="Save fields").click()
     page.wait_for_load_state()
     page.reload()
+    assert page.get_by_label("country or organisation", exact=True).input_value() == EDITED_COUNTRY
+    page.locator("details", has_text="Fields as JSON").locator("summary").click()  # the same, as JSON
+    fields_box = page.get_by_role("textbox", name="fields", exact=True)
     assert json.loads(fields_box.input_value())["country_or_org"] == EDITED_COUNTRY
     assert "corrected by staff" in _facts(page, "Category")
     assert "fields_edited" in page.locator("ul.audit").inner_text()

@@ -515,3 +515,35 @@ def test_guessing_the_current_password_is_throttled(web: TestClient) -> None:
     with Session(web.engine) as session:
         still = session.exec(select(User).where(User.name == "ana")).one().password_hash
     assert verify_password(still, "correct horse battery")  # nothing changed
+
+
+def test_fields_are_edited_in_a_form_of_the_category(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        nomination = session.exec(select(Message).where(Message.category == "nomination").order_by(Message.id)).first()
+    page = web.get(f"/messages/{nomination.id}").text
+    shown = dict(re.findall(r'<input name="(delegate\.\d+\.\w+)" value="([^"]*)"', page))
+    listed = nomination.fields.get("delegates") or []
+    assert [html.unescape(shown[f"delegate.{i}.name"]) for i in range(len(listed))] == [d["name"] for d in listed]
+    assert shown[f"delegate.{len(listed)}.name"] == ""  # an empty row to add one
+
+    posted = {
+        f"delegate.{i}.{k}": str(d.get(k) or "") for i, d in enumerate(listed) for k in ("title", "name", "email")
+    }
+    posted |= {"field.country_or_org": "Republic of Testland", "field.attendance": "remote"}
+    posted |= {f"delegate.{len(listed)}.name": "Ana Pérez", f"delegate.{len(listed)}.email": "ana-at-mission"}
+    wrong = web.post(f"/messages/{nomination.id}/action", data=posted | {"action": "fields_form", "csrf_token": token})
+    assert wrong.status_code == 422
+    assert f"delegate {len(listed) + 1} email: not an e-mail address" in wrong.text
+    assert 'value="ana-at-mission"' in wrong.text and 'value="Republic of Testland"' in wrong.text  # kept as typed
+
+    posted[f"delegate.{len(listed)}.email"] = "ana.perez@mission.example"
+    saved = web.post(f"/messages/{nomination.id}/action", data=posted | {"action": "fields_form", "csrf_token": token})
+    assert saved.status_code == 200 and saved.url.path == f"/messages/{nomination.id}"
+    with Session(web.engine) as session:
+        stored = session.get(Message, nomination.id)
+        edit = session.exec(select(AuditEvent).where(AuditEvent.action == "fields_edited")).one()
+    assert stored.fields["country_or_org"] == "Republic of Testland" and stored.fields["attendance"] == "remote"
+    assert [d["name"] for d in stored.fields["delegates"]] == [d["name"] for d in listed] + ["Ana Pérez"]
+    assert stored.country_or_org == "Republic of Testland" and stored.triage_corrected  # filters and counts follow
+    assert edit.actor == "ana" and edit.detail["before"] == nomination.fields
