@@ -36,17 +36,40 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, migrations: Path = MIGRATIONS) -> Config:
     """An Alembic configuration bound to ``engine`` (no alembic.ini needed)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     config.attributes["engine"] = engine
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema up to the newest migration."""
-    command.upgrade(alembic_config(engine), "head")
+def _transactional_ddl(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # pysqlite left alone runs DDL outside any transaction
+
+
+def _begin_immediate(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(engine: Engine, migrations: Path = MIGRATIONS) -> None:
+    """Bring the schema up to the newest migration, all of it or none.
+
+    On SQLite the migrations run on a connection of their own whose transaction really holds the DDL (the
+    driver would otherwise commit each ALTER at once, and a process killed before the version stamp left a
+    column that the next start tried to add again) and takes the write lock first, so two workers starting
+    together migrate one after the other."""
+    if engine.dialect.name != "sqlite":
+        command.upgrade(alembic_config(engine, migrations), "head")
+        return
+    migrating = create_engine(engine.url, connect_args={"timeout": 30})
+    event.listen(migrating, "connect", _sqlite_pragmas)
+    event.listen(migrating, "connect", _transactional_ddl)
+    event.listen(migrating, "begin", _begin_immediate)
+    try:
+        command.upgrade(alembic_config(migrating, migrations), "head")
+    finally:
+        migrating.dispose()
 
 
 def open_database(url: str) -> Engine:

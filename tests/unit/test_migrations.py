@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
-from service.db import alembic_config, make_engine, upgrade
+from service.db import MIGRATIONS, alembic_config, make_engine, upgrade
 
 
 def test_0006_fills_the_counted_columns_and_indexes_stored_messages(tmp_path) -> None:
@@ -42,3 +44,35 @@ def test_0006_fills_the_counted_columns_and_indexes_stored_messages(tmp_path) ->
         in_letter = db.execute(text("SELECT rowid FROM message_search WHERE message_search MATCH 'lettre'")).all()
         assert [r for (r,) in in_letter] == [1]
         assert db.execute(text("SELECT count(*) FROM message_search")).scalar() == 2
+
+
+BROKEN = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    op.add_column("message", sa.Column("half_done", sa.Text()))
+    raise RuntimeError("killed right after the DDL")
+"""
+
+
+def test_a_migration_cut_short_leaves_nothing_half_done(tmp_path) -> None:
+    """A process stopped inside a migration (here: one that fails after its DDL) leaves the schema as it was,
+    so the next start runs that migration again instead of tripping over a half-added column."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'cut.db'}")
+    upgrade(engine)
+    with engine.connect() as db:
+        head = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9999_broken.py").write_text(BROKEN.format(head=head))
+    with pytest.raises(RuntimeError, match="killed"):
+        upgrade(engine, scripts)
+    with engine.connect() as db:
+        columns = {row[1] for row in db.execute(text("PRAGMA table_info('message')"))}
+        assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    assert "half_done" not in columns and "category" in columns
