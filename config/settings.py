@@ -73,6 +73,9 @@ def is_loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
+SMTP_STEPS = 10  # server round trips of one send, each allowed the whole INTAKE_SMTP_TIMEOUT_SECONDS
+
+
 class Settings(BaseSettings):
     """Every knob of the service; the environment variable is ``INTAKE_`` + the upper-cased field name."""
 
@@ -195,10 +198,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "INTAKE_SMTP_SECURITY: 'none' is only allowed for a loopback host, not " + repr(self.smtp_host)
             )
-        if self.ack_lease_seconds <= self.smtp_timeout_seconds:
+        if self.ack_lease_seconds < SMTP_STEPS * self.smtp_timeout_seconds:
             raise ValueError(
-                "INTAKE_ACK_LEASE_SECONDS: must be longer than INTAKE_SMTP_TIMEOUT_SECONDS, or a slow send "
-                "in progress would be taken for a crashed one"
+                f"INTAKE_ACK_LEASE_SECONDS: must be at least {SMTP_STEPS} × INTAKE_SMTP_TIMEOUT_SECONDS "
+                f"({SMTP_STEPS * self.smtp_timeout_seconds:g} s; connect, TLS, login and the transaction each may "
+                "take the whole timeout), or a slow send still in progress would be taken for a crashed one"
             )
         if "@" not in self.ack_from or any(c in self.ack_from for c in "\r\n<> ,;"):
             raise ValueError("INTAKE_ACK_FROM: must be a plain e-mail address")

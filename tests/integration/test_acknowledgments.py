@@ -206,7 +206,7 @@ def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_
     dovecot.append_many([(raw, None) for raw in questions])
     smtp.handler.delay = 0.02  # make the SMTP transaction a target worth hitting
     # a short lease, so that a kill inside the SMTP transaction is found and marked `uncertain` by the final pass
-    settings = ack_settings(imap_batch_size=5, smtp_timeout_seconds=1, ack_lease_seconds=2)
+    settings = ack_settings(imap_batch_size=5, smtp_timeout_seconds=0.5, ack_lease_seconds=5)
     env = intake_env(settings)
     rng = random.Random(2025)
     for _ in range(20):

@@ -75,7 +75,7 @@ def test_environment_names_are_the_contract(monkeypatch: pytest.MonkeyPatch) -> 
             {"INTAKE_IMAP_HOST": "h", "INTAKE_IMAP_USER": "u", "INTAKE_IMAP_PASSWORD": "changeme"},
             "placeholder",
         ),
-        ({"INTAKE_ACK_LEASE_SECONDS": "30", "INTAKE_SMTP_TIMEOUT_SECONDS": "30"}, "INTAKE_ACK_LEASE_SECONDS"),
+        ({"INTAKE_ACK_LEASE_SECONDS": "299", "INTAKE_SMTP_TIMEOUT_SECONDS": "30"}, "INTAKE_ACK_LEASE_SECONDS"),
     ],
 )
 def test_bad_values_name_the_variable(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], needle: str) -> None:
