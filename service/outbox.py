@@ -9,7 +9,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from jinja2 import Environment
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
 from config.settings import PACKAGE_DIR, AckMode, Settings
@@ -66,15 +66,27 @@ def enqueue(
     """Queue (or record the refusal of) the acknowledgment of ``message``; None when acks are off."""
     if policy.mode is AckMode.OFF or not decision.acknowledge:
         return None
-    recipient = recipient_of(parsed) or ""
     ack = Acknowledgment(
         message_id=message.id,
         idempotency_key=f"ack:{message.sha256}",
         category=decision.category,
         language=decision.language,
-        to_address=recipient,
         created_at=now,
     )
+    return _prepare(session, ack, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
+
+
+def _refusal(
+    session: Session,
+    ack: Acknowledgment,
+    *,
+    policy: AckPolicy,
+    message: Message,
+    parsed: ParsedMessage,
+    decision: Triage,
+    now: datetime,
+) -> str | None:
+    """Why ``ack`` may not go out: robots, loops, duplicates, the per-sender rate limit (itself not counted)."""
     reason = reply_refused(
         parsed, decision, own_address=policy.own_address, skip_auth_failures=policy.skip_auth_failures
     )
@@ -86,20 +98,38 @@ def enqueue(
             select(func.count())
             .select_from(Acknowledgment)
             .where(
-                Acknowledgment.to_address == recipient,
+                Acknowledgment.to_address == ack.to_address,
                 Acknowledgment.category == decision.category,
                 Acknowledgment.status.in_(COUNTED),
                 Acknowledgment.created_at >= since,
+                Acknowledgment.id != (ack.id or 0),
             )
         ).one()
         if recent:
             window = policy.per_sender_hours
-            reason = f"rate limit: already acknowledged {recipient} for {decision.category} within {window} h"
+            reason = f"rate limit: already acknowledged {ack.to_address} for {decision.category} within {window} h"
+    return reason
+
+
+def _prepare(
+    session: Session,
+    ack: Acknowledgment,
+    *,
+    policy: AckPolicy,
+    message: Message,
+    parsed: ParsedMessage,
+    decision: Triage,
+    now: datetime,
+) -> Acknowledgment:
+    """Fill ``ack`` for ``decision``: refused with its reason, or rendered and due (``pending`` / ``dry_run``)."""
+    ack.category, ack.language = decision.category, decision.language
+    ack.to_address = recipient_of(parsed) or ""
+    ack.raw = ack.reference = ack.message_id_header = ack.next_attempt_at = None
+    reason = _refusal(session, ack, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
+    session.add(ack)
     if reason is not None:
         ack.status, ack.reason = "suppressed", reason
-        session.add(ack)
         return ack
-    session.add(ack)
     session.flush()
     event = policy.events.get(decision.event or "")
     ack.reference = reference_for(event, decision.category, ack.id or 0)
@@ -121,12 +151,13 @@ def enqueue(
     except Exception as exc:  # a template or header problem must not lose the message: staff see it
         ack.status, ack.reason = "failed", f"could not render: {type(exc).__name__}: {exc}"[:2000]
         return ack
-    ack.status = "pending" if policy.mode is AckMode.SEND else "dry_run"
+    ack.status, ack.reason = ("pending" if policy.mode is AckMode.SEND else "dry_run"), None
     ack.next_attempt_at = now
     return ack
 
 
-WITHDRAWABLE = ("pending", "dry_run")
+UNSENT = ("pending", "dry_run")
+WITHDRAWN = "withdrawn: "
 
 
 def after_reclassify(
@@ -140,21 +171,20 @@ def after_reclassify(
 ) -> str | None:
     """Keep the outbox in step with a staff reclassification; says what changed (None: nothing).
 
-    A message moved into a category that is acknowledged, and never given an acknowledgment row, gets one now
-    (every robot and rate-limit check applies as at arrival); one moved out of those categories has its
-    not-yet-sent acknowledgment withdrawn. A sent one stays sent, and no message ever gets a second row."""
+    Into a category that is acknowledged: a message with no acknowledgment gets one (every robot and
+    rate-limit check applies as at arrival; ``read`` parses the stored mail), and one not yet sent — or
+    withdrawn by an earlier reclassification — is written again for the new category. Out of those
+    categories: one not yet sent is withdrawn. A sent one stays sent; no message ever gets a second row."""
     existing = session.exec(select(Acknowledgment).where(Acknowledgment.message_id == message.id)).first()
     if message.category not in ACKNOWLEDGED:
         if existing is None:
             return None
         withdrawn = session.exec(
             update(Acknowledgment)
-            .where(Acknowledgment.id == existing.id, Acknowledgment.status.in_(WITHDRAWABLE))
-            .values(status="suppressed", reason=f"withdrawn: reclassified as {message.category} by {who}")
+            .where(Acknowledgment.id == existing.id, Acknowledgment.status.in_(UNSENT))
+            .values(status="suppressed", reason=f"{WITHDRAWN}reclassified as {message.category} by {who}")
         )
         return "acknowledgment withdrawn" if withdrawn.rowcount else None
-    if existing is not None:
-        return None
     decision = Triage(
         category=message.category or "other",
         confidence=1.0,
@@ -165,7 +195,25 @@ def after_reclassify(
         acknowledge=True,
         fields=message.fields or {},
     )
-    ack = enqueue(session, policy=policy, message=message, parsed=read(), decision=decision, now=now)
+    if existing is None:
+        ack = enqueue(session, policy=policy, message=message, parsed=read(), decision=decision, now=now)
+    else:
+        # only a row nobody is sending may be written again: take it first (a sender claims with the same guard)
+        taken = session.exec(
+            update(Acknowledgment)
+            .where(
+                Acknowledgment.id == existing.id,
+                or_(
+                    Acknowledgment.status.in_(UNSENT),
+                    and_(Acknowledgment.status == "suppressed", Acknowledgment.reason.startswith(WITHDRAWN)),
+                ),
+            )
+            .values(status="suppressed", reason=f"{WITHDRAWN}being written again")
+        )
+        if not taken.rowcount:
+            return None
+        session.refresh(existing)
+        ack = _prepare(session, existing, policy=policy, message=message, parsed=read(), decision=decision, now=now)
     if ack is None:
         return None
     return f"acknowledgment {ack.status}" + (f" ({ack.reason})" if ack.reason else "")

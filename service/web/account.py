@@ -40,13 +40,14 @@ def register(app: FastAPI) -> None:
         repeated: Annotated[str, Form()],
     ) -> Response:
         throttle: LoginThrottle = app.state.throttle
-        key = f"user:{user['name']}"
-        if throttle.blocked(key):  # a stolen session cannot guess the password here either
+        # the login's own counters: a guess here is a guess at the password like one at the login page
+        keys = (f"user:{user['name']}", f"ip:{request.client.host if request.client else '?'}")
+        if throttle.blocked(*keys):  # a stolen session cannot guess the password here either
             return form(request, user, "too many attempts; wait a few minutes")
         with Session(app.state.engine) as session:
             account = session.exec(select(User).where(User.name == user["name"])).one()
             if not verify_password(account.password_hash, current):
-                throttle.failed(key)
+                throttle.failed(*keys)
                 return form(request, user, "the current password is wrong")
             problem = password_problem(new, repeated, current)
             if problem:

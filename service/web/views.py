@@ -27,6 +27,7 @@ from handlers.triage import ACKNOWLEDGED
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import outbox, repository, search_index
+from service.errors import StorageError
 from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note, utcnow
 from service.web.deps import check_csrf, current_user
 from service.web.field_form import field_form, fields_from_form, form_problems
@@ -127,9 +128,11 @@ SORT_COLUMNS = {"received": Message.received_at, "confidence": Message.confidenc
 
 def _ordered(query: Any, sort: str) -> Any:
     column = SORT_COLUMNS.get(sort.lstrip("-"), Message.received_at)
-    if sort.startswith("-"):  # ties in the same direction: one index walk serves the whole ORDER BY
-        return query.order_by(column.desc(), Message.id.desc())
-    return query.order_by(column.asc(), Message.id.asc())
+    # ties in the same direction: one index walk serves the whole ORDER BY; empty values (a message that could
+    # not be parsed has no confidence) first when ascending, as SQLite's index has them, on every database
+    if sort.startswith("-"):
+        return query.order_by(column.desc().nulls_last(), Message.id.desc())
+    return query.order_by(column.asc().nulls_first(), Message.id.asc())
 
 
 def _neighbours(session: Session, message: Message, filters: Filters) -> tuple[int | None, int | None]:
@@ -137,10 +140,13 @@ def _neighbours(session: Session, message: Message, filters: Filters) -> tuple[i
     match them any more: accepting the last of the "new" ones still leads on to the next)."""
     column = SORT_COLUMNS.get(filters.sort.lstrip("-"), Message.received_at)
     value = getattr(message, column.key)
+    # "lower" and "higher" in the ascending order of _ordered, where empty values come first
     if value is None:
-        return None, None
-    lower = or_(column < value, and_(column == value, Message.id < message.id))
-    higher = or_(column > value, and_(column == value, Message.id > message.id))
+        lower = and_(column.is_(None), Message.id < message.id)
+        higher = or_(column.is_not(None), and_(column.is_(None), Message.id > message.id))
+    else:
+        lower = or_(column.is_(None), column < value, and_(column == value, Message.id < message.id))
+        higher = or_(column > value, and_(column == value, Message.id > message.id))
     descending = filters.sort.startswith("-")
     reverse = filters.sort[1:] if descending else "-" + filters.sort
     base = _filtered(filters, session).with_only_columns(Message.id)
@@ -201,7 +207,7 @@ def register(app: FastAPI) -> None:
             return outbox.after_reclassify(
                 session, policy=app.state.acks, message=message, read=read, who=who, now=utcnow()
             )
-        except (MessageParseError, OSError) as exc:  # the stored mail is unreadable: say so, change nothing else
+        except (MessageParseError, StorageError, OSError) as exc:  # the stored mail is unreadable: say so
             return f"no acknowledgment: the stored mail could not be read ({type(exc).__name__})"
 
     def page(request: Request, name: str, user: dict[str, Any], status_code: int = 200, **context: Any) -> Response:
@@ -220,6 +226,8 @@ def register(app: FastAPI) -> None:
             rows = _page(session, query, filters)
         if len(request.url.query) <= MAX_REMEMBERED_QUERY:  # the message pages lead back here, and on through it
             request.session["queue"] = request.url.query
+        else:  # too long to keep: lead back to the plain queue rather than to an older one
+            request.session.pop("queue", None)
         pages = max(1, -(-total // PAGE))
         return page(
             request,
@@ -329,6 +337,11 @@ def register(app: FastAPI) -> None:
             typed = fields_from_form(message.category, form) if action == "fields_form" else None
             try:
                 if typed is not None:  # the fields' form: checked and stored as an edit of the fields
+                    if form.get("category") != message.category or field_form(message.category, {}) is None:
+                        raise FieldsError(
+                            f"this form was for a {form.get('category') or '?'}, but the message is now a "
+                            f"{message.category} (reclassified meanwhile?); check the fields below and save again"
+                        )
                     action, value = "fields", json.dumps(typed, ensure_ascii=False)
                 apply_action(session, message, user["name"], action, value, app.state.events, sync_ack)
             except FieldsError as exc:  # the page again, with what was typed and what is wrong with it

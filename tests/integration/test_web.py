@@ -425,7 +425,10 @@ def test_reclassifying_keeps_the_outbox_in_step(web: TestClient) -> None:
     reclassify(missed, "question")  # a question the machine missed gets its acknowledgment now
     reclassify(robot, "question")  # an auto-reply stays unanswered whatever staff call it
     reclassify(nomination, "spam")  # a not-yet-sent acknowledgment is withdrawn
-    reclassify(nomination, "nomination")  # and never comes back as a second one
+    with Session(web.engine) as session:
+        withdrawn = session.exec(select(Acknowledgment).where(Acknowledgment.message_id == nomination.id)).one()
+    assert withdrawn.status == "suppressed" and withdrawn.reason == "withdrawn: reclassified as spam by ana"
+    reclassify(nomination, "speaker_request")  # a mistake undone: the same row, written for the new category
     with Session(web.engine) as session:
         rows = {
             m: session.exec(select(Acknowledgment).where(Acknowledgment.message_id == m)).all()
@@ -434,10 +437,11 @@ def test_reclassifying_keeps_the_outbox_in_step(web: TestClient) -> None:
         history = session.exec(
             select(AuditEvent).where(AuditEvent.message_id == missed.id, AuditEvent.action == "reclassified")
         ).one()
-    [new], [refused], [withdrawn] = rows[missed.id], rows[robot.id], rows[nomination.id]
+    [new], [refused], [restored] = rows[missed.id], rows[robot.id], rows[nomination.id]
     assert new.status == "dry_run" and new.category == "question" and new.reference and "Re:" in new.raw
     assert refused.status == "suppressed" and refused.reason.startswith("Auto-Submitted")
-    assert withdrawn.status == "suppressed" and withdrawn.reason == "withdrawn: reclassified as spam by ana"
+    assert restored.id == withdrawn.id and restored.status == "dry_run" and restored.category == "speaker_request"
+    assert restored.reference.startswith("FT12-SR-") and restored.reason is None  # not the nomination's text
     assert history.detail["after"]["acknowledgment"] == "acknowledgment dry_run"
     shown = web.get(f"/messages/{missed.id}").text
     assert new.reference in shown and "What it says" in shown
@@ -530,7 +534,7 @@ def test_fields_are_edited_in_a_form_of_the_category(web: TestClient) -> None:
     posted = {
         f"delegate.{i}.{k}": str(d.get(k) or "") for i, d in enumerate(listed) for k in ("title", "name", "email")
     }
-    posted |= {"field.country_or_org": "Republic of Testland", "field.attendance": "remote"}
+    posted |= {"field.country_or_org": "Republic of Testland", "field.attendance": "remote", "category": "nomination"}
     posted |= {f"delegate.{len(listed)}.name": "Ana Pérez", f"delegate.{len(listed)}.email": "ana-at-mission"}
     wrong = web.post(f"/messages/{nomination.id}/action", data=posted | {"action": "fields_form", "csrf_token": token})
     assert wrong.status_code == 422
@@ -547,3 +551,35 @@ def test_fields_are_edited_in_a_form_of_the_category(web: TestClient) -> None:
     assert [d["name"] for d in stored.fields["delegates"]] == [d["name"] for d in listed] + ["Ana Pérez"]
     assert stored.country_or_org == "Republic of Testland" and stored.triage_corrected  # filters and counts follow
     assert edit.actor == "ana" and edit.detail["before"] == nomination.fields
+
+
+def test_a_fields_form_for_another_category_is_refused(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        nomination = session.exec(select(Message).where(Message.category == "nomination")).first()
+    web.post(  # reclassified by someone else while the form was open
+        f"/messages/{nomination.id}/action", data={"action": "reclassify", "value": "question", "csrf_token": token}
+    )
+    stale = {"action": "fields_form", "category": "nomination", "field.country_or_org": "X", "csrf_token": token}
+    refused = web.post(f"/messages/{nomination.id}/action", data=stale)
+    assert refused.status_code == 422 and "reclassified meanwhile" in refused.text
+    with Session(web.engine) as session:
+        assert session.get(Message, nomination.id).fields == nomination.fields  # nothing wiped
+
+
+def test_least_certain_first_leads_through_messages_without_a_confidence_too(web: TestClient) -> None:
+    _login(web)
+    with Session(web.engine) as session:
+        blank, *_ = session.exec(select(Message).order_by(Message.id)).all()
+        blank.confidence = None  # as a message that could not be parsed has
+        session.add(blank)
+        session.commit()
+        blank_id = blank.id
+        order = session.exec(select(Message.id).order_by(Message.confidence, Message.id)).all()
+    assert order[0] == blank_id  # SQLite's order, which the queue now states for every database
+    web.get("/", params={"sort": "confidence"})
+    assert web.get("/api/messages", params={"sort": "confidence"}).json()["items"][0]["id"] == blank_id
+    assert _neighbour_links(web, blank_id)[:2] == (None, order[1])
+    assert _neighbour_links(web, order[1])[:2] == (blank_id, order[2])
+    web.get("/", params={"sort": "-confidence"})
+    assert _neighbour_links(web, blank_id)[:2] == (order[1], None)  # most certain first: empty ones come last
