@@ -186,6 +186,7 @@ def main() -> None:
             ("queue, first page, no filter", "/"),
             ("queue, filtered (nomination, on time, new)", "/?category=nomination&deadline=on_time&status=new"),
             ("queue, filtered, page 20", "/?category=question&page=20"),
+            ("queue, least certain first", "/?sort=confidence&status=new"),
             ("message page (neighbours in that queue)", f"/messages/{args.messages // 2}"),
             ("full-text search: a country", "/?q=Kazakhstan"),
             ("full-text search: a person", "/?q=Officer 4242"),
