@@ -1,176 +1,48 @@
-"""Pages, actions, the JSON API and exports of the review UI."""
+"""The review UI's routes: the queue, a message and its actions, bulk actions, the JSON API, the exports."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
-from datetime import datetime
-from email import message_from_string
-from email import policy as email_policy
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from handlers.evaluation import CATEGORIES
 from handlers.events import SUBMISSIONS, deadline_status
 from handlers.field_rules import FieldsError, validate_fields
-from handlers.gender import gender_of
 from handlers.triage import ACKNOWLEDGED
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
-from service import outbox, repository, search_index
+from service import outbox, repository
 from service.errors import StorageError
-from service.models import COUNTRY_LENGTH, Acknowledgment, Attachment, AuditEvent, Message, Note, utcnow
+from service.models import Acknowledgment, Attachment, AuditEvent, Message, Note, utcnow
 from service.web.deps import check_csrf, current_user
+from service.web.display import ack_text, frame_doc, geneva_time, senders_date
+from service.web.exports import EXPORTS, table_response
 from service.web.field_form import field_form, fields_from_form, form_problems
+from service.web.queue import (
+    FACETS,
+    PAGE,
+    SORTS,
+    Filters,
+    facet_counts,
+    filtered,
+    neighbours,
+    ordered,
+    page_links,
+    page_of,
+    queue_filters,
+)
 from service.web.security import attachment_disposition, sanitise_html
 
-GENEVA = ZoneInfo("Europe/Zurich")
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
-PAGE = 50
 MAX_REMEMBERED_QUERY = 1000  # a queue's query string kept in the session cookie (which has about 4 KB)
-SORTS = {
-    "-received": "newest first",
-    "received": "oldest first",
-    "confidence": "least certain first",
-    "-confidence": "most certain first",
-}
 User = Annotated[dict[str, Any], Depends(current_user)]
 Csrf = Annotated[None, Depends(check_csrf)]
-
-
-class Filters(BaseModel):
-    """The queue's filters, from the query string."""
-
-    category: str | None = None
-    status: str | None = None
-    language: str | None = None
-    deadline: str | None = None
-    needs_triage: bool | None = None
-    country: str | None = None
-    assignee: str | None = None
-    event: str | None = None
-    q: str | None = None
-    sort: str = "-received"
-    page: int = 1
-
-
-def _filtered(filters: Filters, session: Session) -> Any:
-    query = select(Message)
-    for column, value in (
-        (Message.category, filters.category),
-        (Message.review_status, filters.status),
-        (Message.language, filters.language),
-        (Message.deadline_status, filters.deadline),
-        (Message.assignee, filters.assignee),
-        (Message.event, filters.event),
-    ):
-        if value:
-            query = query.where(column == value)
-    if filters.needs_triage is not None:
-        query = query.where(Message.needs_triage == filters.needs_triage)
-    if filters.country:
-        query = query.where(Message.country_or_org == filters.country[:COUNTRY_LENGTH])
-    if filters.q and filters.q.strip():
-        query = query.where(search_index.clause(session, filters.q.strip()))
-    return query
-
-
-FACETS = {
-    "category": Message.category,
-    "status": Message.review_status,
-    "deadline": Message.deadline_status,
-    "language": Message.language,
-}
-
-
-def facet_counts(
-    combos: list[tuple[tuple[str | None, ...], int]], filters: Filters
-) -> tuple[dict[str, dict[str | None, int]], int]:
-    """From message counts per combination of the facets' values (in ``FACETS`` order): for each facet, how
-    many messages each of its options would show with the *other* facets' filters kept; and the total shown."""
-    chosen = [getattr(filters, name) or None for name in FACETS]
-    counts: dict[str, dict[str | None, int]] = {name: {} for name in FACETS}
-    total = 0
-    for values, n in combos:
-        misses = [i for i, want in enumerate(chosen) if want is not None and values[i] != want]
-        if not misses:
-            total += n
-        for i, name in enumerate(FACETS):
-            if not misses or misses == [i]:  # matches every filter but perhaps its own
-                counts[name][values[i]] = counts[name].get(values[i], 0) + n
-    return counts, total
-
-
-def page_links(current: int, pages: int, url: Callable[[int], str]) -> list[tuple[str, str | None]]:
-    """Links to the first, previous, nearby (two each side), next and last pages; ``None`` marks the current."""
-    current = min(max(1, current), pages)
-    near = range(max(1, current - 2), min(pages, current + 2) + 1)
-    links: list[tuple[str, str | None]] = []
-    if current > 1:
-        links += [("« first", url(1)), ("‹ previous", url(current - 1))]
-    links += [(str(p), None if p == current else url(p)) for p in near]
-    if current < pages:
-        links += [("next ›", url(current + 1)), (f"last ({pages}) »", url(pages))]
-    return links
-
-
-SORT_COLUMNS = {"received": Message.received_at, "confidence": Message.confidence, "id": Message.id}
-
-
-def _ordered(query: Any, sort: str) -> Any:
-    column = SORT_COLUMNS.get(sort.lstrip("-"), Message.received_at)
-    # ties in the same direction: one index walk serves the whole ORDER BY; empty values (a message that could
-    # not be parsed has no confidence) first when ascending, as SQLite's index has them, on every database
-    if sort.startswith("-"):
-        return query.order_by(column.desc().nulls_last(), Message.id.desc())
-    return query.order_by(column.asc().nulls_first(), Message.id.asc())
-
-
-def _neighbours(session: Session, message: Message, filters: Filters) -> tuple[int | None, int | None]:
-    """The messages just before and after ``message`` in the queue's order under ``filters`` (it need not
-    match them any more: accepting the last of the "new" ones still leads on to the next)."""
-    column = SORT_COLUMNS.get(filters.sort.lstrip("-"), Message.received_at)
-    value = getattr(message, column.key)
-    # "lower" and "higher" in the ascending order of _ordered, where empty values come first
-    if value is None:
-        lower = and_(column.is_(None), Message.id < message.id)
-        higher = or_(column.is_not(None), and_(column.is_(None), Message.id > message.id))
-    else:
-        lower = or_(column.is_(None), column < value, and_(column == value, Message.id < message.id))
-        higher = or_(column > value, and_(column == value, Message.id > message.id))
-    descending = filters.sort.startswith("-")
-    reverse = filters.sort[1:] if descending else "-" + filters.sort
-    base = _filtered(filters, session).with_only_columns(Message.id)
-    after = session.exec(_ordered(base.where(lower if descending else higher), filters.sort).limit(1)).first()
-    before = session.exec(_ordered(base.where(higher if descending else lower), reverse).limit(1)).first()
-    return before, after
-
-
-def queue_filters(query: str) -> Filters:
-    """The filters of a queue URL's query string; the plain queue when it does not parse."""
-    try:
-        return Filters.model_validate(dict(parse_qsl(query)))
-    except ValidationError:
-        return Filters()
-
-
-def _page(session: Session, query: Any, filters: Filters) -> list[Message]:
-    """One page of the queue: ids from the covering indexes first, then only those rows (bodies are big)."""
-    ids_query = _ordered(query.with_only_columns(Message.id), filters.sort)
-    ids = list(session.exec(ids_query.offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)))
-    if not ids:
-        return []
-    rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]
 
 
 def _audit(session: Session, message: Message, who: str, action: str, before: Any, after: Any) -> None:
@@ -217,13 +89,13 @@ def register(app: FastAPI) -> None:
     @app.get("/", response_class=HTMLResponse)
     def queue(request: Request, user: User, filters: Annotated[Filters, Query()]) -> Response:
         with Session(app.state.engine) as session:
-            query = _filtered(filters, session)
+            query = filtered(filters, session)
             # one GROUP BY over the facets (the other filters applied) gives every option's count and the total
             columns = list(FACETS.values())
-            unfaceted = _filtered(filters.model_copy(update=dict.fromkeys(FACETS)), session)
+            unfaceted = filtered(filters.model_copy(update=dict.fromkeys(FACETS)), session)
             combos = session.execute(unfaceted.with_only_columns(*columns, func.count()).group_by(*columns)).all()
             counts, total = facet_counts([(tuple(c[:-1]), c[-1]) for c in combos], filters)
-            rows = _page(session, query, filters)
+            rows = page_of(session, query, filters)
         if len(request.url.query) <= MAX_REMEMBERED_QUERY:  # the message pages lead back here, and on through it
             request.session["queue"] = request.url.query
         else:  # too long to keep: lead back to the plain queue rather than to an older one
@@ -274,7 +146,7 @@ def register(app: FastAPI) -> None:
             ).all()
             notes = session.exec(select(Note).where(Note.message_id == message_id).order_by(Note.id)).all()
             queue_query = request.session.get("queue", "")
-            previous, following = _neighbours(session, message, queue_filters(queue_query))
+            previous, following = neighbours(session, message, queue_filters(queue_query))
         safe_html = sanitise_html(message.body_html) if message.body_html else None
         return page(
             request,
@@ -378,9 +250,9 @@ def register(app: FastAPI) -> None:
     @app.get("/api/messages")
     def api_messages(user: User, filters: Annotated[Filters, Query()]) -> dict[str, Any]:
         with Session(app.state.engine) as session:
-            query = _filtered(filters, session)
+            query = filtered(filters, session)
             total = session.exec(select(func.count()).select_from(query.with_only_columns(Message.id).subquery())).one()
-            rows = _page(session, query, filters)
+            rows = page_of(session, query, filters)
         return {"total": total, "page": filters.page, "items": [api_record(m) for m in rows]}
 
     @app.get("/api/messages/{message_id}")
@@ -398,13 +270,13 @@ def register(app: FastAPI) -> None:
         category, header, rows_of = EXPORTS[kind]
         with Session(app.state.engine) as session:
             messages = session.exec(
-                _ordered(
-                    _filtered(filters.model_copy(update={"category": category}), session),
+                ordered(
+                    filtered(filters.model_copy(update={"category": category}), session),
                     "received",
                 )
             ).all()
             rows = [row for m in messages for row in rows_of(m)]
-        return _table_response(f"{kind}.{fmt}", header, rows)
+        return table_response(f"{kind}.{fmt}", header, rows)
 
 
 def api_record(m: Message) -> dict[str, Any]:
@@ -473,106 +345,3 @@ def apply_action(
     else:
         raise HTTPException(422, f"unknown action {action!r}")
     session.add(message)
-
-
-EXPORT_HEAD = ["message", "received (Geneva)", "from", "country_or_org"]
-EXPORT_TAIL = ["deadline_status", "review_status"]
-
-
-def _head(m: Message) -> list[Any]:
-    return [m.id, geneva_time(m.received_at), m.from_address, (m.fields or {}).get("country_or_org")]
-
-
-def _tail(m: Message) -> list[Any]:
-    return [m.deadline_status, m.review_status]
-
-
-def _speakers(m: Message) -> list[list[Any]]:
-    f = m.fields or {}
-    return [[*_head(m), f.get("speaker_name"), f.get("format"), f.get("topic"), *_tail(m)]]
-
-
-def _delegates(m: Message) -> list[list[Any]]:
-    """One row per delegate, with the gender their title gives (the circular asks for gender balance)."""
-    f = m.fields or {}
-    return [
-        [*_head(m), d.get("title"), gender_of(d.get("title")), d.get("name"), d.get("email"), f.get("attendance"),
-         *_tail(m)]
-        for d in f.get("delegates") or []
-    ]  # fmt: skip
-
-
-def _measures(m: Message) -> list[list[Any]]:
-    f = m.fields or {}
-    return [[*_head(m), f.get("measure_type"), f.get("url"), *_tail(m)]]
-
-
-EXPORTS = {
-    "speakers": ("speaker_request", [*EXPORT_HEAD, "speaker_name", "format", "topic", *EXPORT_TAIL], _speakers),
-    "delegates": (
-        "nomination",
-        [*EXPORT_HEAD, "title", "gender", "name", "email", "attendance", *EXPORT_TAIL],
-        _delegates,
-    ),
-    "clearinghouse": ("clearinghouse_update", [*EXPORT_HEAD, "measure_type", "url", *EXPORT_TAIL], _measures),
-}
-
-
-def _cell(value: Any) -> Any:
-    """Spreadsheet-safe: a text starting with = + - @ is not a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _table_response(filename: str, header: list[str], rows: list[list[Any]]) -> Response:
-    if filename.endswith(".csv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-        body, media = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        body, media = out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media, headers={"Content-Disposition": attachment_disposition(filename)})
-
-
-def frame_doc(safe_html: str, language: str | None) -> str:
-    """The sanitised HTML as the iframe's own document: right to left for Arabic, else by its first letters."""
-    direction = "rtl" if language == "ar" else "auto"
-    return f'<!DOCTYPE html><html dir="{direction}"><head><meta charset="utf-8"></head><body>{safe_html}</body></html>'
-
-
-def ack_text(raw: str | None) -> str:
-    """The plain-text part of a rendered acknowledgment, as the sender reads it ('' when there is none)."""
-    if not raw:
-        return ""
-    body = message_from_string(raw, policy=email_policy.default).get_body(("plain",))
-    return body.get_content() if body is not None else ""  # type: ignore[union-attr]
-
-
-def senders_date(value: str | None) -> str:
-    """The sender's own ``Date:`` as written, in their offset ("2025-10-07 13:51 UTC+03:00"); "—" when absent."""
-    if not value:
-        return "—"
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    offset = when.strftime("%z")  # "+0300"; "" for a date without one
-    zone = "" if not offset else " UTC" if offset == "+0000" else f" UTC{offset[:3]}:{offset[3:]}"
-    return when.strftime("%Y-%m-%d %H:%M") + zone
-
-
-def geneva_time(when: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time as staff read it: in Geneva time (the ``geneva`` filter of the templates)."""
-    return when.astimezone(GENEVA).strftime(pattern) if when else "—"

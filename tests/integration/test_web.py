@@ -18,8 +18,8 @@ from handlers.gender import gender_counts
 from service.models import Acknowledgment, AuditEvent, Message, User
 from service.web import dashboard
 from service.web.app import create_app
+from service.web.display import ack_text
 from service.web.security import hash_password, verify_password
-from service.web.views import ack_text
 from service.worker import build_ingestor, ingest_files
 from tests.conftest import REPO
 

@@ -4,7 +4,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from service.web.views import ack_text, frame_doc, senders_date
+from service.web.display import ack_text, frame_doc, senders_date
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.web.views import page_links
+from service.web.queue import page_links
 
 
 def url(p: int) -> str:
@@ -26,7 +26,7 @@ def test_edges_and_out_of_range_pages() -> None:
 
 
 def test_each_facet_counts_its_options_under_the_other_filters() -> None:
-    from service.web.views import Filters, facet_counts
+    from service.web.queue import Filters, facet_counts
 
     # (category, status, deadline, language) → messages
     combos = [
