@@ -115,7 +115,7 @@ def neighbours(session: Session, message: Message, filters: Filters) -> tuple[in
     match them any more: accepting the last of the "new" ones still leads on to the next)."""
     column = SORT_COLUMNS.get(filters.sort.lstrip("-"), Message.received_at)
     value = getattr(message, column.key)
-    # "lower" and "higher" in the ascending order of _ordered, where empty values come first
+    # "lower" and "higher" in the ascending order of ordered(), where empty values come first
     if value is None:
         lower = and_(column.is_(None), Message.id < message.id)
         higher = or_(column.is_not(None), and_(column.is_(None), Message.id > message.id))
