@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlmodel import Session, select
 
 from service.archive import Archive
+from service.db import make_engine
+from service.models import Attachment, Message, User
+from service.web.app import create_app
+from service.web.security import hash_password
 from tests.conftest import CORPUS, IN_CI, REPO, intake_env, require
 
 pytestmark = pytest.mark.integration
@@ -57,3 +65,22 @@ def test_every_corpus_file_is_stored_parsed_or_flagged(make_settings) -> None:
     assert all(archive.has(d) for d in digests)  # raw bytes kept for every one, parse_error included
     errors = [r for r in records if r["status"] == "parse_error"]
     assert all(r["error"] for r in errors)
+
+    # every one of them, parse errors included, opens for staff: the page, the API record, each attachment
+    web = settings.model_copy(update={"web_secret": SecretStr("corpus-walk-" + "x" * 40), "web_secure_cookies": False})
+    engine = make_engine(web.effective_database_url)
+    with Session(engine) as session:
+        session.add(User(name="walker", password_hash=hash_password("corpus walker pw"), role="reviewer"))
+        session.commit()
+        ids = session.exec(select(Message.id)).all()
+        attachments = session.exec(select(Attachment.id)).all()
+    app = create_app(web, engine, archive, [])
+    with TestClient(app, raise_server_exceptions=False) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        client.post("/login", data={"name": "walker", "password": "corpus walker pw", "csrf_token": token})
+        failed = [f"/messages/{i}" for i in ids if client.get(f"/messages/{i}").status_code != 200]
+        failed += [f"/api/messages/{i}" for i in ids if client.get(f"/api/messages/{i}").status_code != 200]
+        failed += [f"/attachments/{a}" for a in attachments if client.get(f"/attachments/{a}").status_code != 200]
+        for path in ("/", "/dashboard", "/?sort=confidence", "/exports/delegates.xlsx", "/exports/speakers.csv"):
+            failed += [path] if client.get(path).status_code != 200 else []
+    assert len(ids) == len(files) and attachments and failed == []
