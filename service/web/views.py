@@ -299,6 +299,13 @@ def api_record(m: Message) -> dict[str, Any]:
     }
 
 
+def _original(session: Session, message: Message, number: str) -> int:
+    """The message ``number`` names as the one ``message`` duplicates (it must exist and be another one)."""
+    if not number.isdigit() or int(number) == message.id or session.get(Message, int(number)) is None:
+        raise HTTPException(422, f"duplicate of #{number}: no such other message")
+    return int(number)
+
+
 def apply_action(
     session: Session,
     message: Message,
@@ -310,7 +317,12 @@ def apply_action(
 ) -> None:
     """One staff action on one message, audited (who, when, before → after); ``reclassified`` keeps the outbox
     in step with a change of category and says what it did."""
-    if action in STATUSES:
+    if action == "duplicate" and value.strip().lstrip("#"):
+        original = _original(session, message, value.strip().lstrip("#"))
+        before = {"review_status": message.review_status, "duplicate_of": message.duplicate_of_id}
+        message.review_status, message.duplicate_of_id = "duplicate", original
+        _audit(session, message, who, "review_status", before, {"review_status": "duplicate", "duplicate_of": original})
+    elif action in STATUSES:
         before, message.review_status = message.review_status, action
         _audit(session, message, who, "review_status", before, action)
     elif action == "reclassify":

@@ -583,3 +583,26 @@ def test_least_certain_first_leads_through_messages_without_a_confidence_too(web
     assert _neighbour_links(web, order[1])[:2] == (blank_id, order[2])
     web.get("/", params={"sort": "-confidence"})
     assert _neighbour_links(web, blank_id)[:2] == (order[1], None)  # most certain first: empty ones come last
+
+
+def test_a_duplicate_is_marked_with_the_message_it_repeats(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        first, second = session.exec(
+            select(Message).where(Message.category == "nomination").order_by(Message.id)
+        ).all()[:2]
+
+    def mark(value: str) -> object:
+        data = {"action": "duplicate", "value": value, "csrf_token": token}
+        return web.post(f"/messages/{second.id}/action", data=data, follow_redirects=False)
+
+    assert mark(str(second.id)).status_code == 422  # not of itself
+    assert mark("999999").status_code == 422 and mark("abc").status_code == 422
+    assert mark(f"#{first.id}").status_code == 303
+    with Session(web.engine) as session:
+        marked = session.get(Message, second.id)
+        audit = session.exec(select(AuditEvent).where(AuditEvent.message_id == second.id)).all()[-1]
+    assert marked.review_status == "duplicate" and marked.duplicate_of_id == first.id
+    assert audit.detail["after"] == {"review_status": "duplicate", "duplicate_of": first.id}
+    page = web.get(f"/messages/{second.id}").text
+    assert f'<dt>Duplicate of</dt><dd><a href="/messages/{first.id}">#{first.id}</a>' in page
