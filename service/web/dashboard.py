@@ -390,8 +390,35 @@ def charts(data: DashboardData) -> dict[str, Markup]:
     return out
 
 
+def as_json(data: DashboardData) -> dict[str, Any]:
+    """The dashboard's figures for the API: the same values the charts draw."""
+    return {
+        "event": data.event.id if data.event else None,
+        "total": data.total,
+        "categories": {str(c): n for c, n in data.categories},
+        "deadline_statuses": {str(s): n for s, n in data.deadline_statuses.items()},
+        "late": data.late,
+        "late_by_category": {str(c): n for c, n in data.late_by_category},
+        "countries": dict(data.countries),
+        "countries_distinct": data.countries_distinct,
+        "countries_missing": data.countries_missing,
+        "delegates_by_gender": data.genders,
+        "nominations": data.nominations,
+        "per_day": [{"day": day.isoformat(), "submissions": n} for day, n in data.days],
+        "before_window": data.before,
+        "after_window": data.after,
+    }
+
+
 def register(app: FastAPI) -> None:
-    """Add ``GET /dashboard`` to ``app``."""
+    """Add ``GET /dashboard`` and ``GET /api/dashboard`` to ``app``."""
+
+    @app.get("/api/dashboard")
+    def api_dashboard(
+        user: Annotated[dict[str, Any], Depends(current_user)], event: str | None = None
+    ) -> dict[str, Any]:
+        """The dashboard's figures: per category, deadline status, country, delegates' gender and day."""
+        return as_json(load(app.state.engine, pick_event(app.state.events, datetime.now(UTC), event)))
 
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard(

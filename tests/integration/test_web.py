@@ -245,6 +245,12 @@ def test_edited_fields_and_reclassifying_move_the_country_filter_and_the_dashboa
     moved = dashboard.load(web.engine, event)
     assert moved.genders == {g: after.genders[g] - 1 for g in before}  # a question has no delegates to count
     assert ("Atlantis", 1) not in moved.countries
+    api = web.get("/api/dashboard", params={"event": "ft12"}).json()  # the same figures for a program
+    assert api["delegates_by_gender"] == moved.genders and api["event"] == "ft12"
+    assert sum(api["categories"].values()) == api["total"] == moved.total and "Atlantis" not in api["countries"]
+    assert sum(d["submissions"] for d in api["per_day"]) + api["before_window"] + api["after_window"] == sum(
+        api["categories"].get(c, 0) for c in ("nomination", "speaker_request", "clearinghouse_update")
+    )
 
 
 def _add_user(client: TestClient, name: str, role: str) -> None:
