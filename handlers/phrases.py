@@ -83,7 +83,7 @@ _RAW: dict[str, list[tuple[float, str]]] = {
     "speaker_request": [
         (
             3.0,
-            r"request(?:s|ing)? the floor|request(?:s|ing)? (?:to|for the floor to) (?:speak|take the floor|present|make a (?:presentation|statement))",
+            r"(?:request(?:s|ing)?|ask(?:s|ing)? for) the floor|request(?:s|ing)? (?:to|for the floor to) (?:speak|take the floor|present|make a (?:presentation|statement))",
         ),
         (
             2.5,
@@ -117,7 +117,7 @@ _RAW: dict[str, list[tuple[float, str]]] = {
         (
             3.0,
             r"solicitud (?:de|para) (?:intervenir|intervención|hacer uso de la palabra)|hacer uso de la palabra|"
-            r"tomar la palabra|solicit\w+ (?:intervenir|la palabra|participar como)",
+            r"tomar la palabra|solicit\w+ (?:intervenir|la palabra|participar (?:como|en (?:la )?sesión de intercambio))",
         ),
         (
             2.5,

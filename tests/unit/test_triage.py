@@ -12,6 +12,7 @@ from handlers.language import detect_language
 from handlers.text import split_own_text
 from handlers.triage import triage
 from parsers.message import parse_message
+from service.pipeline import attachment_text
 from service.triage_jobs import evaluate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,3 +105,31 @@ def test_auto_reply_by_header_is_noise_and_never_acknowledged() -> None:
     decision = triage(parse_message(raw), EVENTS)
     assert decision.category == "auto_reply" and not decision.acknowledge
     assert any("Auto-Submitted" in s for s in decision.signals)
+
+
+SAMPLE_KINDS = {
+    "nomination": "nomination",
+    "speaker": "speaker_request",
+    "clearinghouse": "clearinghouse_update",
+    "question": "question",
+    "autoreply": "auto_reply",
+    "ticket": "auto_reply",
+    "bounce": "bounce",
+    "phishing": "spam",
+    "newsletter": "spam",
+    "thanks": "other",
+    "misdirected": "other",
+}
+
+
+@pytest.mark.parametrize(
+    "sample", sorted((REPO / "config" / "samples" / "mailbox" / "cur").glob("*.eml")), ids=lambda p: p.name[:3]
+)
+def test_the_demo_mailbox_is_triaged_as_its_file_names_say(sample: Path) -> None:
+    """The mailbox a newcomer's first command shows: each file names what it is (``027-deadline-ontime-en-speaker``
+    is a speaker request), so a wrong category there is the first thing anyone would see."""
+    words = sample.stem.split("-")
+    kind = words[-1] if words[1] == "deadline" else words[1]
+    assert kind in SAMPLE_KINDS, f"{sample.name}: name a new sample after its category"
+    parsed = parse_message(sample.read_bytes())
+    assert triage(parsed, EVENTS, attachment_text(parsed)).category == SAMPLE_KINDS[kind]
