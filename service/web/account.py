@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, select
 
 from service.models import User
-from service.web.deps import check_csrf, current_user
+from service.web.deps import check_csrf, client_address, current_user
 from service.web.security import LoginThrottle, hash_password, new_token, password_problem, verify_password
 
 Signed = Annotated[dict[str, Any], Depends(current_user)]
@@ -41,7 +41,7 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         throttle: LoginThrottle = app.state.throttle
         # the login's own counters: a guess here is a guess at the password like one at the login page
-        keys = (f"user:{user['name']}", f"ip:{request.client.host if request.client else '?'}")
+        keys = (f"user:{user['name']}", f"ip:{client_address(request)}")
         if throttle.blocked(*keys):  # a stolen session cannot guess the password here either
             return form(request, user, "too many attempts; wait a few minutes")
         with Session(app.state.engine) as session:

@@ -25,7 +25,7 @@ from service.archive import Archive
 from service.models import User
 from service.outbox import AckPolicy
 from service.web import account, admin, dashboard, views
-from service.web.deps import NeedsLogin, check_csrf, current_user
+from service.web.deps import NeedsLogin, check_csrf, client_address, current_user
 from service.web.security import CSP, LoginThrottle, new_token, same_token, verify_password
 
 HERE = Path(__file__).resolve().parent
@@ -90,7 +90,7 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
     ) -> Response:
         if not same_token(request.session.get("csrf"), csrf_token):
             raise HTTPException(403, "CSRF token missing or wrong")
-        client = request.client.host if request.client else "?"
+        client = client_address(request)
         throttle: LoginThrottle = app.state.throttle
         if throttle.blocked(f"user:{name}", f"ip:{client}"):
             return RedirectResponse("/login?error=Too+many+attempts%3B+wait+a+few+minutes", status_code=303)

@@ -25,6 +25,19 @@ def _proxy_user(request: Request) -> str | None:
     return request.headers.get(header, "").strip() or None
 
 
+def client_address(request: Request) -> str:
+    """Who is on the other end: the peer, or — when the peer is one of the trusted proxies — the address that
+    proxy says it forwarded for (the last one in ``X-Forwarded-For``; earlier ones are the client's own word).
+    Behind a reverse proxy every request comes from the proxy, and counting failed logins per proxy would lock
+    every member of staff out when one of them mistypes."""
+    peer = request.client.host if request.client else "?"
+    if peer in request.app.state.settings.web_trusted_proxies:
+        hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return peer
+
+
 def current_user(request: Request) -> dict[str, Any]:
     """The signed-in, still enabled user (checked against the database on every request)."""
     proxied = _proxy_user(request)

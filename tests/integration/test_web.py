@@ -113,6 +113,31 @@ def test_login_is_throttled_and_sessions_are_checked(web: TestClient) -> None:
     assert "Too many attempts" in refused.text
 
 
+def _login_via(client: TestClient, name: str, password: str, forwarded_for: str) -> bool:
+    headers = {"X-Forwarded-For": forwarded_for}
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login", headers=headers).text).group(1)
+    data = {"name": name, "password": password, "csrf_token": token}
+    client.post("/login", data=data, headers=headers)
+    return client.get("/", headers=headers, follow_redirects=False).status_code == 200
+
+
+def test_behind_the_proxy_failed_logins_count_per_real_client(web: TestClient) -> None:
+    """Every request reaches the app from the proxy (127.0.0.1 here, a trusted proxy by default): a mistyping
+    colleague must not lock out the rest, while the one guessing stays locked out under any name."""
+    with TestClient(web.app, client=("127.0.0.1", 40000)) as guesser:
+        for name in ("omar", "lin", "sara", "ivan", "noor"):
+            assert not _login_via(guesser, name, "a wrong password", "198.51.100.7, 203.0.113.5")
+        assert not _login_via(guesser, "ana", "correct horse battery", "203.0.113.5")  # that address is blocked
+        spoofed = "203.0.113.99, 203.0.113.5"  # a made-up first hop does not help: the proxy's own entry counts
+        assert not _login_via(guesser, "ana", "correct horse battery", spoofed)
+    with TestClient(web.app, client=("127.0.0.1", 40001)) as colleague:
+        assert _login_via(colleague, "ana", "correct horse battery", "203.0.113.6")
+    with TestClient(web.app, client=("198.51.100.20", 40002)) as direct:  # not a proxy: its header is ignored
+        for _ in range(5):
+            assert not _login_via(direct, "zoe", "a wrong password", f"203.0.113.{_ + 50}")
+        assert not _login_via(direct, "ana", "correct horse battery", "203.0.113.77")
+
+
 def test_review_actions_are_audited_and_exports_follow_them(web: TestClient) -> None:
     token = _login(web)
     with Session(web.engine) as session:
