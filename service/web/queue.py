@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from service import search_index
 from service.models import COUNTRY_LENGTH, Message
 
 PAGE = 50
+MAX_PAGE = 10**9
 SORTS = {
     "-received": "newest first",
     "received": "oldest first",
@@ -36,6 +37,12 @@ class Filters(BaseModel):
     q: str | None = None
     sort: str = "-received"
     page: int = 1
+
+    @field_validator("page")
+    @classmethod
+    def _some_page(cls, value: int) -> int:
+        """Pages count from 1; one far beyond the last is simply empty (and stays within SQL's integers)."""
+        return min(max(value, 1), MAX_PAGE)
 
 
 def filtered(filters: Filters, session: Session) -> Any:
@@ -141,7 +148,7 @@ def queue_filters(query: str) -> Filters:
 def page_of(session: Session, query: Any, filters: Filters) -> list[Message]:
     """One page of the queue: ids from the covering indexes first, then only those rows (bodies are big)."""
     ids_query = ordered(query.with_only_columns(Message.id), filters.sort)
-    ids = list(session.exec(ids_query.offset((max(1, filters.page) - 1) * PAGE).limit(PAGE)))
+    ids = list(session.exec(ids_query.offset((filters.page - 1) * PAGE).limit(PAGE)))
     if not ids:
         return []
     rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids)))}

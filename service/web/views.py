@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, Response
+from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -41,6 +43,8 @@ from service.web.security import attachment_disposition, sanitise_html
 
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
 MAX_REMEMBERED_QUERY = 1000  # a queue's query string kept in the session cookie (which has about 4 KB)
+MAX_ROW_ID = 2**63 - 1  # the databases' integer: a larger number in a URL or form is refused, not a crash
+RowId = Annotated[int, FastAPIPath(ge=1, le=MAX_ROW_ID)]
 User = Annotated[dict[str, Any], Depends(current_user)]
 Csrf = Annotated[None, Depends(check_csrf)]
 
@@ -117,7 +121,7 @@ def register(app: FastAPI) -> None:
         )
 
     @app.get("/messages/{message_id}", response_class=HTMLResponse)
-    def message_view(request: Request, message_id: int, user: User) -> Response:
+    def message_view(request: Request, message_id: RowId, user: User) -> Response:
         return message_page(request, message_id, user)
 
     def message_page(
@@ -176,7 +180,7 @@ def register(app: FastAPI) -> None:
         )
 
     @app.get("/attachments/{attachment_id}")
-    def attachment(attachment_id: int, user: User) -> Response:
+    def attachment(attachment_id: RowId, user: User) -> Response:
         with Session(app.state.engine) as session:
             row = session.get(Attachment, attachment_id)
         if row is None:
@@ -195,7 +199,7 @@ def register(app: FastAPI) -> None:
     @app.post("/messages/{message_id}/action")
     def act(
         request: Request,
-        message_id: int,
+        message_id: RowId,
         user: User,
         _csrf: Csrf,
         form: Annotated[dict[str, str], Depends(form_items)],
@@ -230,7 +234,7 @@ def register(app: FastAPI) -> None:
         user: User,
         _csrf: Csrf,
         action: Annotated[str, Form()],
-        ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+        ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]], Form()] = [],  # noqa: B006 (copied)
         value: Annotated[str, Form()] = "",
         back: Annotated[str, Form()] = "",
     ) -> Response:
@@ -256,7 +260,7 @@ def register(app: FastAPI) -> None:
         return {"total": total, "page": filters.page, "items": [api_record(m) for m in rows]}
 
     @app.get("/api/messages/{message_id}")
-    def api_message(message_id: int, user: User) -> dict[str, Any]:
+    def api_message(message_id: RowId, user: User) -> dict[str, Any]:
         with Session(app.state.engine) as session:
             message = session.get(Message, message_id)
         if message is None:
@@ -301,7 +305,9 @@ def api_record(m: Message) -> dict[str, Any]:
 
 def _original(session: Session, message: Message, number: str) -> int:
     """The message ``number`` names as the one ``message`` duplicates (it must exist and be another one)."""
-    if not number.isdigit() or int(number) == message.id or session.get(Message, int(number)) is None:
+    if not number.isdigit() or not 0 < int(number) <= MAX_ROW_ID or int(number) == message.id:
+        raise HTTPException(422, f"duplicate of #{number[:20]}: no such other message")
+    if session.get(Message, int(number)) is None:
         raise HTTPException(422, f"duplicate of #{number}: no such other message")
     return int(number)
 

@@ -637,3 +637,37 @@ def test_a_duplicate_is_marked_with_the_message_it_repeats(web: TestClient) -> N
     assert audit.detail["after"] == {"review_status": "duplicate", "duplicate_of": first.id}
     page = web.get(f"/messages/{second.id}").text
     assert f'<dt>Duplicate of</dt><dd><a href="/messages/{first.id}">#{first.id}</a>' in page
+
+
+ABSURD_GETS = [
+    "/?page=0",
+    "/?page=99999999999999999999999",
+    "/?sort=bogus",
+    "/?q=" + "a" * 5000,
+    '/?q="unbalanced',
+    "/?q=NEAR(a b) OR *",
+    "/?q=%00",
+    "/messages/99999999999999999999",
+    "/api/messages/99999999999999999999",
+    "/attachments/99999999999999999999",
+    "/api/messages?page=99999999999",
+    "/exports/delegates.pdf",
+    "/api/dashboard?event=%00",
+]
+
+
+@pytest.mark.parametrize("path", ABSURD_GETS)
+def test_absurd_requests_get_an_answer_not_a_crash(web: TestClient, path: str) -> None:
+    _login(web)
+    assert web.get(path).status_code in (200, 404, 422)
+
+
+def test_absurd_numbers_in_forms_are_refused(web: TestClient) -> None:
+    token = _login(web)
+    huge = "99999999999999999999999"
+    refused = [
+        web.post("/bulk", data={"ids": [huge], "action": "accepted", "csrf_token": token}),
+        web.post("/messages/1/action", data={"action": "duplicate", "value": huge, "csrf_token": token}),
+        web.post(f"/messages/{huge}/action", data={"action": "accepted", "csrf_token": token}),
+    ]
+    assert [r.status_code for r in refused] == [422, 422, 422]
