@@ -195,8 +195,9 @@ def after_reclassify(
         acknowledge=True,
         fields=message.fields or {},
     )
+    parsed = read()  # before anything is changed: an unreadable mail leaves the outbox as it was
     if existing is None:
-        ack = enqueue(session, policy=policy, message=message, parsed=read(), decision=decision, now=now)
+        ack = enqueue(session, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
     else:
         # only a row nobody is sending may be written again: take it first (a sender claims with the same guard)
         taken = session.exec(
@@ -213,7 +214,7 @@ def after_reclassify(
         if not taken.rowcount:
             return None
         session.refresh(existing)
-        ack = _prepare(session, existing, policy=policy, message=message, parsed=read(), decision=decision, now=now)
+        ack = _prepare(session, existing, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
     if ack is None:
         return None
     return f"acknowledgment {ack.status}" + (f" ({ack.reason})" if ack.reason else "")

@@ -671,3 +671,25 @@ def test_absurd_numbers_in_forms_are_refused(web: TestClient) -> None:
         web.post(f"/messages/{huge}/action", data={"action": "accepted", "csrf_token": token}),
     ]
     assert [r.status_code for r in refused] == [422, 422, 422]
+
+
+@pytest.mark.parametrize("ack_mode", ["dry-run"])
+def test_an_unreadable_stored_mail_leaves_the_outbox_as_it_was(web: TestClient) -> None:
+    token = _login(web)
+    with Session(web.engine) as session:
+        acks = {a.message_id: a for a in session.exec(select(Acknowledgment)) if a.status == "dry_run"}
+        nomination = session.exec(
+            select(Message).where(Message.category == "nomination", Message.id.in_(list(acks)))
+        ).first()
+    web.app.state.archive.path_for(nomination.sha256).unlink()  # the raw file lost from the archive
+    data = {"action": "reclassify", "value": "speaker_request", "csrf_token": token}
+    assert web.post(f"/messages/{nomination.id}/action", data=data, follow_redirects=False).status_code == 303
+    with Session(web.engine) as session:
+        ack = session.exec(select(Acknowledgment).where(Acknowledgment.message_id == nomination.id)).one()
+        audit = session.exec(
+            select(AuditEvent).where(AuditEvent.message_id == nomination.id, AuditEvent.action == "reclassified")
+        ).one()
+        assert session.get(Message, nomination.id).category == "speaker_request"  # the correction itself holds
+    before = acks[nomination.id]
+    assert (ack.status, ack.category, ack.reference, ack.raw) == ("dry_run", "nomination", before.reference, before.raw)
+    assert audit.detail["after"]["acknowledgment"].startswith("no acknowledgment: the stored mail could not be read")
