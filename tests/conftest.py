@@ -29,6 +29,16 @@ def require(condition: bool, what: str) -> None:
         pytest.fail(f"{what} is missing: integration tests run against the real thing, never without it")
 
 
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of real third-party mail. CI always has it and fails without it; a newcomer's checkout
+    without the team's workspace beside it runs everything else (the one place the suite may skip)."""
+    if not CORPUS.is_dir() and not IN_CI:
+        pytest.skip("the shared corpus sits beside the repository in the team's workspace and in CI")
+    require(CORPUS.is_dir(), "the shared corpus (../shared/corpus)")
+    return CORPUS
+
+
 @pytest.fixture(autouse=True)
 def _no_intake_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests build their settings explicitly; an operator's INTAKE_* variables must not leak in."""

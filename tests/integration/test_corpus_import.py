@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,16 +20,13 @@ from service.db import make_engine
 from service.models import Attachment, Message, User
 from service.web.app import create_app
 from service.web.security import hash_password
-from tests.conftest import CORPUS, IN_CI, REPO, intake_env, require
+from tests.conftest import REPO, intake_env
 
 pytestmark = pytest.mark.integration
 
 
-def test_every_corpus_file_is_stored_parsed_or_flagged(make_settings) -> None:
-    if not CORPUS.is_dir() and not IN_CI:
-        pytest.skip("the shared corpus sits beside the repository in the team's workspace and in CI")
-    require(CORPUS.is_dir(), "the shared corpus (../shared/corpus)")
-    sources = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+def test_every_corpus_file_is_stored_parsed_or_flagged(make_settings, corpus: Path) -> None:
+    sources = sorted(p for p in corpus.iterdir() if p.is_dir())
     files = sorted(f for d in sources for f in d.rglob("*") if f.is_file())
     assert len(files) > 1000
 

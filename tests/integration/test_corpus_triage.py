@@ -11,17 +11,14 @@ from handlers.events import load_events
 from handlers.triage import triage
 from parsers.message import MessageParseError, parse_message
 from service.pipeline import attachment_text
-from tests.conftest import CORPUS, IN_CI, REPO, require
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
 
 
-def test_every_corpus_message_triages_and_real_dsns_are_bounces() -> None:
-    if not CORPUS.is_dir() and not IN_CI:
-        pytest.skip("the shared corpus sits beside the repository in the team's workspace and in CI")
-    require(CORPUS.is_dir(), "the shared corpus (../shared/corpus)")
+def test_every_corpus_message_triages_and_real_dsns_are_bounces(corpus: Path) -> None:
     events = load_events(REPO / "config" / "events.toml")
-    files = sorted(f for d in CORPUS.iterdir() if d.is_dir() for f in d.rglob("*") if f.is_file())
+    files = sorted(f for d in corpus.iterdir() if d.is_dir() for f in d.rglob("*") if f.is_file())
     categories: Counter[str] = Counter()
     dsn_not_bounce: list[str] = []
     dsns = 0
@@ -35,7 +32,7 @@ def test_every_corpus_message_triages_and_real_dsns_are_bounces() -> None:
         if "report-type=delivery-status" in parsed.content_type.lower():
             dsns += 1
             if decision.category != "bounce":
-                dsn_not_bounce.append(f"{Path(path).relative_to(CORPUS)}: {decision.category}")
+                dsn_not_bounce.append(f"{Path(path).relative_to(corpus)}: {decision.category}")
     assert dsns > 100
     assert dsn_not_bounce == []
     assert sum(categories.values()) > 1000
