@@ -76,39 +76,21 @@ def enqueue(
     return _prepare(session, ack, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
 
 
-def _refusal(
-    session: Session,
-    ack: Acknowledgment,
-    *,
-    policy: AckPolicy,
-    message: Message,
-    parsed: ParsedMessage,
-    decision: Triage,
-    now: datetime,
-) -> str | None:
-    """Why ``ack`` may not go out: robots, loops, duplicates, the per-sender rate limit (itself not counted)."""
-    reason = reply_refused(
-        parsed, decision, own_address=policy.own_address, skip_auth_failures=policy.skip_auth_failures
-    )
-    if reason is None and message.duplicate_of_id:
-        reason = f"same Message-ID as message #{message.duplicate_of_id}"
-    if reason is None and policy.per_sender_hours:
-        since = now - timedelta(hours=policy.per_sender_hours)
-        recent = session.exec(
+def _recently_acknowledged(session: Session, ack: Acknowledgment, hours: int, now: datetime) -> bool:
+    """Whether ``ack``'s recipient already had one for its category within ``hours`` (``ack`` itself not counted)."""
+    return bool(
+        session.exec(
             select(func.count())
             .select_from(Acknowledgment)
             .where(
                 Acknowledgment.to_address == ack.to_address,
-                Acknowledgment.category == decision.category,
+                Acknowledgment.category == ack.category,
                 Acknowledgment.status.in_(COUNTED),
-                Acknowledgment.created_at >= since,
+                Acknowledgment.created_at >= now - timedelta(hours=hours),
                 Acknowledgment.id != (ack.id or 0),
             )
         ).one()
-        if recent:
-            window = policy.per_sender_hours
-            reason = f"rate limit: already acknowledged {ack.to_address} for {decision.category} within {window} h"
-    return reason
+    )
 
 
 def _prepare(
@@ -125,7 +107,18 @@ def _prepare(
     ack.category, ack.language = decision.category, decision.language
     ack.to_address = recipient_of(parsed) or ""
     ack.raw = ack.reference = ack.message_id_header = ack.next_attempt_at = None
-    reason = _refusal(session, ack, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
+    reason = reply_refused(
+        parsed, decision, own_address=policy.own_address, skip_auth_failures=policy.skip_auth_failures
+    )
+    if reason is None and message.duplicate_of_id:
+        reason = f"same Message-ID as message #{message.duplicate_of_id}"
+    if (
+        reason is None
+        and policy.per_sender_hours
+        and _recently_acknowledged(session, ack, policy.per_sender_hours, now)
+    ):
+        window = policy.per_sender_hours
+        reason = f"rate limit: already acknowledged {ack.to_address} for {decision.category} within {window} h"
     session.add(ack)
     if reason is not None:
         ack.status, ack.reason = "suppressed", reason
