@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from handlers.events import load_events  # noqa: E402
-from handlers.triage import triage, warm_up  # noqa: E402
+from config.knowledge import load_knowledge  # noqa: E402
+from handlers.triage import triage  # noqa: E402
 from parsers.message import parse_message  # noqa: E402
 from service.pipeline import attachment_text  # noqa: E402
 
@@ -43,17 +43,16 @@ def _memory(load: str) -> float:
 
 def main() -> None:
     """Print the timing and memory figures."""
-    events = load_events(REPO / "config" / "events.toml")
+    knowledge = load_knowledge(REPO / "config" / "events.toml")  # loads the model and the tables once
     labels = [json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()]
     parsed = [parse_message((LABELLED / label["file"]).read_bytes()) for label in labels]
-    warm_up()
     plain: list[float] = []
     with_files: list[float] = []
     for _ in range(3):
         for message in parsed:
             text = attachment_text(message)
             started = time.perf_counter()
-            triage(message, events, text)
+            triage(message, knowledge, text)
             elapsed = (time.perf_counter() - started) * 1000
             (with_files if message.attachments else plain).append(elapsed)
     for name, values in (("without attachments", plain), ("with attachments", with_files)):
@@ -62,10 +61,10 @@ def main() -> None:
             f"triage {name:20}: median {statistics.median(values):.2f} ms, p95 {values[int(len(values) * 0.95)]:.2f}"
             f" ms, max {values[-1]:.2f} ms  ({len(values) // 3} messages x 3 runs)"
         )
-    language = _memory("from handlers.language import warm_up; warm_up()")
+    language = _memory("from config.knowledge import load_latin_model; load_latin_model()")
     countries = _memory(
-        "from handlers.countries import canonical_names, find_country_or_org; canonical_names();"
-        " find_country_or_org('Permanent Mission of France')"
+        "from config.countries import load_country_tables; from handlers.countries import find_country_or_org;"
+        " find_country_or_org('Permanent Mission of France', load_country_tables())"
     )
     print(
         f"memory: language model (py3langid, en/fr/es) +{language:.1f} MiB RSS; "

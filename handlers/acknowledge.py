@@ -13,26 +13,21 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_interval
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from handlers.events import Event
+from handlers.noise import ROBOT_SENDER
+from handlers.registry import CODES
 from handlers.triage import Triage
 from parsers.model import ParsedMessage
 
 LOOP_HEADER = "X-Frontier-Intake-Loop"
-CATEGORY_CODES = {"speaker_request": "SR", "nomination": "NM", "clearinghouse_update": "CH", "question": "QU"}
 LANGUAGES = ("ar", "zh", "en", "fr", "es", "ru")
 RTL = {"ar"}
-ROBOT_SENDER = re.compile(
-    r"^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|bounces?|bounce-[^@]*|mdaemon|"
-    r"listserv|majordomo|.*-(?:bounces|request|owner))@",
-    re.IGNORECASE,
-)
 SUPPRESS_VALUES = re.compile(r"\b(?:all|oof|autoreply)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -108,17 +103,7 @@ def recipient_of(parsed: ParsedMessage) -> str | None:
 def reference_for(event: Event | None, category: str, number: int) -> str:
     """``FT12-SR-0042``: event prefix, category code, sequence number."""
     prefix = (event.reference_prefix if event and event.reference_prefix else "REF").upper()
-    return f"{prefix}-{CATEGORY_CODES.get(category, 'XX')}-{number:04d}"
-
-
-def template_environment(folder: Path) -> Environment:
-    """Jinja2 over the template folder: HTML autoescaped, undefined variables are errors."""
-    return Environment(
-        loader=FileSystemLoader(str(folder)),
-        autoescape=select_autoescape(["html", "html.j2"]),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return f"{prefix}-{CODES.get(category, 'XX')}-{number:04d}"
 
 
 def _one_line(text: str, limit: int = 250) -> str:
@@ -188,7 +173,7 @@ GENEVA_TIME = {
 
 
 def _arrival(when: datetime, language: str) -> str:
-    """``9 October 2025, 14:32 (Geneva time)`` in the recipient's language."""
+    """The arrival as "<day month year>, 14:32 (Geneva time)" in the recipient's language."""
     day = format_date(when.date(), "long", locale=language)
     zone = GENEVA_TIME.get(language, GENEVA_TIME["en"])
     if language == "zh":
@@ -198,5 +183,5 @@ def _arrival(when: datetime, language: str) -> str:
 
 
 def _dates(event: Event, language: str) -> str:
-    """``28–29 October 2025`` as CLDR writes a date interval in ``language``."""
+    """The event's days ("28–29 <month> <year>") as CLDR writes a date interval in ``language``."""
     return format_interval(event.starts, event.ends, "yMMMMd", locale=language)

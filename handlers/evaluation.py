@@ -10,19 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from handlers.registry import CATEGORIES, ROBOTS
 from handlers.triage import Triage
-
-CATEGORIES = (
-    "speaker_request",
-    "clearinghouse_update",
-    "nomination",
-    "question",
-    "auto_reply",
-    "bounce",
-    "spam",
-    "other",
-)
-ROBOTS = ("auto_reply", "bounce", "spam")
 
 
 class Label(BaseModel):

@@ -1,16 +1,15 @@
-"""Events and their deadlines (from the TOML file under ``config/``), and the pure deadline check."""
+"""Events and their deadlines (loaded from the events file by ``config.events``), and the pure deadline check."""
 
 from __future__ import annotations
 
 import re
-import tomllib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-SUBMISSIONS = ("speaker_request", "clearinghouse_update", "nomination")
+from handlers.registry import SUBMISSIONS
 
 
 class Event(BaseModel):
@@ -27,6 +26,10 @@ class Event(BaseModel):
     open_from: date | None = None
     reference_prefix: str = ""
     names: dict[str, str] = Field(default_factory=dict, description="The event's name per language.")
+    session_names: dict[str, list[str]] = Field(
+        default_factory=dict, description="How mail names this session, per language (* = any word ending)."
+    )
+    theme_names: dict[str, list[str]] = Field(default_factory=dict, description="The theme's key words per language.")
     deadlines: dict[str, date] = Field(default_factory=dict)
 
     @field_validator("timezone")
@@ -64,32 +67,6 @@ class Event(BaseModel):
         return self.opens_at() <= when < end
 
 
-class EventsFile(BaseModel):
-    """The whole events file."""
-
-    events: list[Event]
-
-
-class EventsError(Exception):
-    """The events file is missing or wrong; the message names the file and the field."""
-
-
-def load_events(path: Path) -> list[Event]:
-    """Read and validate the events file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise EventsError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise EventsError(f"{path}: not valid TOML: {exc}") from exc
-    try:
-        return EventsFile.model_validate(data).events
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise EventsError(f"{path}: {where}: {first['msg']}") from None
-
-
 def deadline_status(category: str, received_at: datetime | None, event: Event | None) -> str:
     """``on_time`` | ``late`` | ``not_applicable``, from the server's arrival time only."""
     if event is None or received_at is None:
@@ -100,22 +77,141 @@ def deadline_status(category: str, received_at: datetime | None, event: Event | 
     return "on_time" if received_at < cutoff else "late"
 
 
-_SESSION_WORDS = {
-    12: r"12(?:th|e|ème|ª|\.ª|-?я|-?й|-?ой)?|twelfth|douzième|duodécima|двенадцат\w*|الثانية عشرة|第十二",
-}
+class SessionWords(BaseModel):
+    """The language of session numbers (``config/data/sessions.toml``): nouns, year phrases, ordinal words."""
+
+    nouns: dict[str, list[str]]
+    years: list[str]
+    ordinals: dict[int, list[str]]
 
 
-def match_event(text: str, received_at: datetime | None, events: list[Event]) -> tuple[Event | None, list[str]]:
-    """The event a message is about: its circular number, its session number, else the one open at arrival."""
+@dataclass(frozen=True)
+class Calendar:
+    """The configured events and the patterns that tell which session a text names (see :func:`build_calendar`)."""
+
+    events: tuple[Event, ...]
+    names: re.Pattern[str]  # ordinal words and configured names, longest first
+    numbers: tuple[tuple[str, bool, int], ...]  # (word, is a stem, session number), longest first
+    numeral: re.Pattern[str]
+    noun: re.Pattern[str]
+    noun_after: re.Pattern[str]
+    noun_before: re.Pattern[str]
+    years: re.Pattern[str]
+    circulars: tuple[tuple[Event, re.Pattern[str]], ...]
+    about: re.Pattern[str]
+
+    @property
+    def sessions(self) -> dict[int, Event]:
+        """The configured events by session number."""
+        return {e.session: e for e in self.events if e.session is not None}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def word_pattern(word: str) -> str:
+    """A name or word as a regular expression: ``*`` is any word ending; whole words except in Chinese."""
+    word = word.strip().lower()
+    body = re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
+    before = "" if _CJK.match(word) else r"(?<!\w)"
+    after = "" if word.endswith("*") or _CJK.match(word[-1:]) else r"(?!\w)"
+    return before + body + after
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(word_pattern(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def build_calendar(events: list[Event] | tuple[Event, ...], words: SessionWords, series: list[str]) -> Calendar:
+    """Compile the session, year, circular and theme patterns of ``events`` (once, by the shell)."""
+    by_number: dict[int, list[str]] = {n: list(w) for n, w in words.ordinals.items()}
     for event in events:
-        if event.circular:
-            number = re.sub(r"\D", "", event.circular)
-            if number and re.search(rf"(?<!\d){number}(?!\d)", text):
-                return event, [f"event: circular {event.circular} mentioned"]
-    for event in events:
-        words = _SESSION_WORDS.get(event.session or -1)
-        if words and re.search(rf"(?i)(?<![\w\d])(?:{words})\s*(?:session|sesión|сесси|الدورة|届|次)", text):
-            return event, [f"event: session {event.session} mentioned"]
+        if event.session is not None:
+            by_number.setdefault(event.session, []).extend(w for ws in event.session_names.values() for w in ws)
+    entries = sorted({(w.strip().lower(), n) for n, ws in by_number.items() for w in ws}, key=lambda e: -len(e[0]))
+    numbers = tuple((w.rstrip("*"), w.endswith("*"), n) for w, n in entries)
+    nouns = _alternatives([w for ws in words.nouns.values() for w in ws])
+    digits = {e.id: re.sub(r"\D", "", e.circular or "") for e in events}
+    circulars = tuple((e, re.compile(rf"(?<!\d){digits[e.id]}(?!\d)")) for e in events if digits[e.id])
+    themes = [w for e in events for ws in e.theme_names.values() for w in ws]
+    about = [*series, *(word_pattern(w) for w in themes), *(c.pattern for _, c in circulars)]
+    return Calendar(
+        events=tuple(events),
+        names=re.compile(_alternatives([w for w, _ in entries])),
+        numbers=numbers,
+        numeral=re.compile(
+            r"(?<![\d.,/:])(?:第\s*)?(\d{1,2})(?:(?P<suffix>st|nd|rd|th|ème|eme|e|ère|re|er|\.ª|ª|\.a|a|º|o|"
+            r"-?(?:ая|ой|ий|ом|ей|я|й)))?(?=[\s\u3400-\u9fff]|$)"
+        ),
+        noun=re.compile(nouns),
+        noun_after=re.compile(rf"[\s-]*(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})"),
+        noun_before=re.compile(rf"(?:{nouns})\s*$"),
+        years=re.compile("|".join(y.replace("{year}", r"((?:19|20)\d\d)") for y in words.years)),
+        circulars=circulars,
+        about=re.compile("|".join(about) or r"(?!)"),
+    )
+
+
+def sessions_named(text: str, calendar: Calendar) -> list[int]:
+    """The session numbers ``text`` names, by word, ordinal or numeral next to a word for "session"."""
+    text = text.lower()
+    found: list[int] = []
+    for match in calendar.names.finditer(text):
+        alone = calendar.noun.search(match.group(0))
+        if alone or calendar.noun_after.match(text, match.end()) or _noun_before(text, match.start(), calendar):
+            found.extend(_number_of(match.group(0), calendar)[:1])
+    for match in calendar.numeral.finditer(text):
+        marked = match.group("suffix") or match.group(0).startswith("第")
+        after = marked and calendar.noun_after.match(text, match.end())
+        if after or _noun_before(text, match.start(), calendar):
+            found.append(int(match.group(1)))
+    return found
+
+
+def _number_of(word: str, calendar: Calendar) -> list[int]:
+    return [n for w, stem, n in calendar.numbers if word == w or (stem and word.startswith(w))]
+
+
+def _noun_before(text: str, start: int, calendar: Calendar) -> bool:
+    return bool(calendar.noun_before.search(text, max(0, start - 24), start))
+
+
+def years_named(text: str, calendar: Calendar) -> list[int]:
+    """The years ``text`` names a session by ("the <year> session", "in <year>")."""
+    return [int(next(g for g in m.groups() if g)) for m in calendar.years.finditer(text.lower())]
+
+
+def other_session(text: str, calendar: Calendar) -> str | None:
+    """Whether ``text`` is about a session the events file does not have: ``later`` (a session or year after
+    every configured one), ``earlier`` (only sessions before them), else None."""
+    known = calendar.sessions
+    numbers = sessions_named(text, calendar)
+    unknown = [n for n in numbers if n not in known]
+    latest_year = max((e.starts.year for e in calendar.events), default=0)
+    if any(y > latest_year for y in years_named(text, calendar)) or any(n > max(known, default=0) for n in unknown):
+        return "later"  # even beside this session: "not this year, but at the next one"
+    return "earlier" if unknown and len(unknown) == len(numbers) else None
+
+
+def about_our_events(text: str, calendar: Calendar) -> bool:
+    """Whether ``text`` names the series, an event's theme or a circular."""
+    return bool(calendar.about.search(text))
+
+
+def match_event(text: str, received_at: datetime | None, calendar: Calendar) -> tuple[Event | None, list[str]]:
+    """The event a message is about: its circular number, its session, else the one open at arrival."""
+    events = calendar.events
+    for event, circular in calendar.circulars:
+        if circular.search(text):
+            return event, [f"event: circular {event.circular} mentioned"]
+    known = calendar.sessions
+    for number in sessions_named(text, calendar):
+        if number in known:
+            return known[number], [f"event: session {number} mentioned"]
+    by_year = {e.starts.year: e for e in events}
+    for year in years_named(text, calendar):
+        if year in by_year:
+            return by_year[year], [f"event: {by_year[year].id} named by its year {year}"]
     if received_at is not None:
         open_events = [e for e in events if e.is_open(received_at)]
         if open_events:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.countries import find_country_or_org
-
 HONORIFICS = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|H\.?E\.?|Ambassador|Mme\.?|Mlle\.?|M\.|Monsieur|Madame|Sr\.?|Sra\.?|"
     r"Srta\.?|Dra\.?|Pr\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
@@ -251,25 +249,3 @@ def extract_measure(text: str) -> str:
         if found and (best is None or found.start() < best[0]):
             best = (found.start(), kind)
     return best[1] if best else "other"
-
-
-def extract_fields(category: str, text: str, *, sender_name: str = "", sender_address: str = "") -> dict[str, Any]:
-    """The contract fields of ``category`` (empty for categories without fields)."""
-    if category not in ("speaker_request", "nomination", "clearinghouse_update"):
-        return {}
-    domain = sender_address.rpartition("@")[2]
-    country, _ = find_country_or_org(text, sender_domain=domain)
-    if category == "speaker_request":
-        return {
-            "country_or_org": country,
-            "speaker_name": extract_speaker(text, sender_name),
-            "format": extract_format(text),
-            "topic": extract_topic(text),
-        }
-    if category == "nomination":
-        return {
-            "country_or_org": country,
-            "delegates": extract_delegates(text, sender_address),
-            "attendance": extract_attendance(text),
-        }
-    return {"country_or_org": country, "measure_type": extract_measure(text), "url": extract_url(text)}

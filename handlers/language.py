@@ -8,7 +8,7 @@ French and Spanish is accurate on short text, deterministic, and small (see the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from typing import Protocol
 
 LANGUAGES = ("ar", "zh", "en", "fr", "es", "ru")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[^\s@]{1,64}@\S{1,255}|\d+")  # bounded: linear on long tokens
@@ -33,16 +33,13 @@ def script_counts(text: str) -> dict[str, float]:
     return counts
 
 
-@lru_cache(maxsize=1)
-def _latin_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+class LatinModel(Protocol):
+    """A language identifier for Latin-script text (py3langid's, restricted to en/fr/es by the loader)."""
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(["en", "fr", "es"])
-    return identifier
+    def classify(self, text: str) -> tuple[str, float]: ...
 
 
-def detect_language(text: str) -> tuple[str, float]:
+def detect_language(text: str, model: LatinModel) -> tuple[str, float]:
     """``(language, confidence)`` of ``text``; ``("und", 0.0)`` when it has too few letters."""
     cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])
     counts = script_counts(cleaned)
@@ -58,10 +55,5 @@ def detect_language(text: str) -> tuple[str, float]:
     if script == "cyrillic":
         return "ru", share
     latin_only = re.sub(r"[^\w\s'’.,;:!?¿¡-]|[\d_]", " ", cleaned)
-    language, probability = _latin_identifier().classify(latin_only[:LATIN_SAMPLE])
+    language, probability = model.classify(latin_only[:LATIN_SAMPLE])
     return language, float(probability) * share
-
-
-def warm_up() -> None:
-    """Load the model now (parser processes call this once, so the first message is not slow)."""
-    _latin_identifier()

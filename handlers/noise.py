@@ -11,7 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from handlers.kind import Kind
 from parsers.model import ParsedMessage
+
+KINDS = (Kind("auto_reply", "robot"), Kind("bounce", "robot"), Kind("spam", "robot"))
 
 
 @dataclass
@@ -42,6 +45,11 @@ def _lower_compile(*parts: str) -> re.Pattern[str]:
     return re.compile("".join(parts).lower())
 
 
+ROBOT_SENDER = re.compile(  # programs, not people: never acknowledged
+    r"^(?:mailer-daemon|postmaster|mail-daemon|mdaemon|no-?reply|do-?not-?reply|donotreply|bounces?|listserv|"
+    r"majordomo)(?:[+.-][^@]*)?@|^bounce-[^@]*@|^[^@]*-(?:bounces|request|owner)@",
+    re.IGNORECASE,
+)
 DAEMON_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailer|bounces?|mdaemon)(?:[+.-].*)?@", re.I)
 BOUNCE_SUBJECT = _lower_compile(
     r"undeliver|undelivered mail|delivery status notification|delivery (?:has )?fail|mail delivery (?:failed|"

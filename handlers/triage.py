@@ -15,11 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from handlers.events import SUBMISSIONS, Event, deadline_status, match_event
-from handlers.fields import extract_delegates, extract_fields, extract_url
+from handlers.countries import find_country_or_org
+from handlers.events import about_our_events, deadline_status, match_event, other_session
+from handlers.fields import extract_delegates, extract_url
+from handlers.kind import FieldInput
+from handlers.knowledge import Knowledge
 from handlers.language import detect_language, script_counts
-from handlers.noise import classify_noise
-from handlers.phrases import PHRASES, THIS_EVENT, Phrase, simplify
+from handlers.noise import ROBOT_SENDER, classify_noise
+from handlers.phrases import Phrase, PhraseBook
+from handlers.registry import BY_NAME, SUBMISSIONS, extract_fields
 from handlers.text import split_own_text
 from parsers.model import ParsedMessage
 
@@ -27,9 +31,7 @@ NEEDS_TRIAGE_BELOW = 0.6
 MAX_SCORED_CHARS = 3000  # the request is near the top; long attachments and footers add nothing
 MAX_READ_CHARS = 30000  # bounded work per message, whatever its size
 MAX_CONTENT_CHARS = 10000  # own text read for evidence and fields (delegate lists can be long)
-ACKNOWLEDGED = (*SUBMISSIONS, "question")
 RULES_VERSION = 1
-NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|donotreply|bounces?|mailer-daemon|postmaster)\b", re.I)
 
 
 class Triage(BaseModel):
@@ -47,14 +49,16 @@ class Triage(BaseModel):
     rules_version: int = RULES_VERSION
 
 
-def score_categories(text: str) -> tuple[dict[str, float], dict[str, list[str]], dict[str, list[Phrase]]]:
+def score_categories(
+    text: str, book: PhraseBook
+) -> tuple[dict[str, float], dict[str, list[str]], dict[str, list[Phrase]]]:
     """Sum of weights of the distinct phrases found, per category; which words; which phrases."""
     scores: dict[str, float] = defaultdict(float)
     hits: dict[str, list[str]] = defaultdict(list)
     matched: dict[str, list[Phrase]] = defaultdict(list)
-    text = simplify(text[:MAX_SCORED_CHARS]).lower()
+    text = book.simplify(text[:MAX_SCORED_CHARS]).lower()
     scripts = frozenset(name for name, n in script_counts(text).items() if n >= 3)
-    for phrase in PHRASES:
+    for phrase in book.phrases:
         found = phrase.search(text, scripts)
         if found:
             scores[phrase.category] += phrase.weight
@@ -82,14 +86,6 @@ def count_questions(text: str) -> int:
     return count + len(_INDIRECT_QUESTION.findall(text.lower()))
 
 
-SUBMITTING = re.compile(
-    r"please find|attached|enclosed|herewith|we (?:are pleased to |wish to |would like to )?(?:share|send|submit|"
-    r"transmit|forward|inform)|has (?:recently )?(?:adopted|enacted|published|issued|approved|launched)|"
-    r"ci-joint|veuillez trouver|transmet|a (?:récemment )?(?:adopté|publié|approuvé|lancé)|adjunto|remit\w+|"
-    r"ha (?:aprobado|adoptado|publicado|promulgado)|направля\w+|препровожда\w+|прилага\w+|принят\w*|утвержд\w*|"
-    r"نرفق|مرفق|طيه|تحيل|اعتمد\w*|أصدر\w*|صدر|随函|附上|附件|特此|报送|提交|发布了|颁布|出台",
-    re.I,
-)
 INTENT = 3.0  # phrases of this weight state the request itself, not just its topic
 
 
@@ -174,24 +170,15 @@ def _choose(scores: dict[str, float], evidence: Evidence, about_this_event: bool
     return "other", 0.3, [*reasons, "no recognisable request"]
 
 
-def warm_up() -> None:
-    """Load the language model and build the country tables now rather than on the first message."""
-    from handlers.countries import canonical_names, find_country_or_org
-    from handlers.language import warm_up as warm_language
-
-    warm_language()
-    canonical_names()
-    find_country_or_org("Permanent Mission of France", sender_domain="mission.example")
-
-
-def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = "") -> Triage:
+def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "") -> Triage:
     """Classify one message, pull out its fields and check its deadline."""
+    book, calendar = knowledge.phrases, knowledge.calendar
     parts = split_own_text(parsed.text[:MAX_READ_CHARS])
     own = parts.own
     signals: list[str] = []
     if parts.quoted:
         signals.append(f"text: {len(own)} own characters, quoted/forwarded text ignored")
-    language, _ = detect_language(own or parsed.subject or parts.quoted)
+    language, _ = detect_language(own or parsed.subject or parts.quoted, knowledge.language)
     signals.append(f"language: {language}")
 
     noise = classify_noise(parsed, own)
@@ -208,13 +195,18 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
     if parts.forwarded and len(own) < 400:
         content = f"{own}\n{parts.quoted}"[:MAX_CONTENT_CHARS]
         signals.append("text: forwarded content read (little own text)")
-    scores, hits, intents = score_categories(content)
-    subject_scores, subject_hits, _ = score_categories(parsed.subject)
+    scores, hits, intents = score_categories(content, book)
+    subject_scores, subject_hits, _ = score_categories(parsed.subject, book)
     if subject_scores.get("other_meeting") and not scores.get("other_meeting"):  # another meeting in the subject
         scores["other_meeting"] = subject_scores["other_meeting"]
         hits["other_meeting"] = [f"subject: {h}" for h in subject_hits["other_meeting"]]
+    elsewhere = other_session(book.simplify(f"{parsed.subject}\n{content[:MAX_SCORED_CHARS]}"), calendar)
+    if elsewhere:  # a session the events file does not have: a later one is not for us, an earlier one is past
+        signal = "not_for_us" if elsewhere == "later" else "other_meeting"
+        scores[signal] = scores.get(signal, 0.0) + 3.0
+        hits.setdefault(signal, []).append(f"an {elsewhere} session than the events file has")
     if attachment_text and max((scores.get(c, 0.0) for c in SUBMISSIONS), default=0.0) < 2.5:
-        extra, extra_hits, extra_intents = score_categories(attachment_text)
+        extra, extra_hits, extra_intents = score_categories(attachment_text, book)
         for category, phrases in extra_intents.items():
             intents.setdefault(category, []).extend(phrases)
         for category, value in extra.items():
@@ -222,32 +214,33 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
             hits.setdefault(category, []).extend(f"attachment: {h}" for h in extra_hits[category])
         content = f"{content}\n{attachment_text[:MAX_SCORED_CHARS]}"
         signals.append("text: attachment text read")
-    simple = simplify(content[:MAX_SCORED_CHARS]).lower()
-    about_this_event = bool(THIS_EVENT.search(simplify(f"{parsed.subject}\n{content}")))
+    simple = book.simplify(content[:MAX_SCORED_CHARS]).lower()
+    about_this_event = about_our_events(book.simplify(f"{parsed.subject}\n{content}").lower(), calendar)
     sender = parsed.sender
+    address = sender.address if sender else ""
     evidence = Evidence(
-        delegates=len(extract_delegates(content, sender.address if sender else "")),
+        delegates=len(extract_delegates(content, address)),
         link=extract_url(content) is not None,
         intent={c: _states(simple, intents.get(c, [])) for c in SUBMISSIONS},
-        questions=count_questions(simplify(own[:MAX_SCORED_CHARS])),
-        submitting=_asserts(simple, SUBMITTING),
+        questions=count_questions(book.simplify(own[:MAX_SCORED_CHARS])),
+        submitting=_asserts(simple, book.submitting),
     )
     category, confidence, reasons = _choose(scores, evidence, about_this_event)
     for name in sorted(scores, key=lambda c: -scores[c]):
         signals.append(f"phrases {name} {scores[name]:.1f}: " + "; ".join(hits.get(name, [])[:4]))
     signals.extend(reasons)
 
-    event, event_signals = match_event(f"{parsed.subject}\n{content}", parsed.received_at, events)
+    event, event_signals = match_event(f"{parsed.subject}\n{content}", parsed.received_at, calendar)
     signals.extend(event_signals)
-    status = deadline_status(category, parsed.received_at, event) if category in SUBMISSIONS else "not_applicable"
+    kind = BY_NAME[category]
+    status = deadline_status(category, parsed.received_at, event) if kind.has_deadline else "not_applicable"
     if status != "not_applicable":
         signals.append(f"deadline: {status} (arrived {parsed.received_at:%Y-%m-%d %H:%M} UTC)")
-    fields = extract_fields(
-        category,
-        content,
-        sender_name=sender.name if sender else "",
-        sender_address=sender.address if sender else "",
-    )
+    fields: dict[str, Any] = {}
+    if kind.extract is not None:
+        country, _ = find_country_or_org(content, knowledge.countries, sender_domain=address.rpartition("@")[2])
+        found = FieldInput(content, sender_name=sender.name if sender else "", sender_address=address)
+        fields = extract_fields(category, found, country)
     return Triage(
         category=category,
         confidence=confidence,
@@ -255,7 +248,7 @@ def triage(parsed: ParsedMessage, events: list[Event], attachment_text: str = ""
         language=language,
         event=event.id if event else None,
         deadline_status=status,
-        acknowledge=category in ACKNOWLEDGED and not NO_REPLY.match(sender.address if sender else ""),
+        acknowledge=kind.acknowledged and not ROBOT_SENDER.match(address),
         fields=fields,
         signals=signals,
     )

@@ -10,7 +10,9 @@ Resource limits (LIBRARY-NOTES P27-P29):
   another thread or at import would not reach a worker thread). The 75 MB default output per stream is
   lowered. The legacy module constants (``pypdf.filters.ZLIB_MAX_OUTPUT_LENGTH`` …) are ignored by pypdf 7,
   and setting them makes every ``PdfReader`` raise ``DeprecationError``, so they are not touched. Output is
-  NFKC-normalised (Arabic presentation forms).
+  NFKC-normalised (Arabic presentation forms). Work per PDF is bounded by counts, never by the clock, so the
+  same file gives the same text on any machine: pages read, the encoded size of their content streams, the
+  tokens pypdf parses per stream, and the characters kept.
 - DOCX: the zip's central directory is checked (members, total size, per-member ratio) before python-docx
   opens it. ``zipfile`` never returns more than a member's declared size, so declared sizes can be trusted.
 """
@@ -18,9 +20,7 @@ Resource limits (LIBRARY-NOTES P27-P29):
 from __future__ import annotations
 
 import io
-import logging
 import re
-import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -32,8 +32,6 @@ import pypdf
 
 from parsers.charsets import codec_for
 from parsers.html_text import html_to_text
-
-logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # it logs every malformed PDF as a warning
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -50,7 +48,7 @@ class Limits:
     max_ratio: int = 100  # compression ratio per zip member (members over 1 MiB)
     max_members: int = 2_000  # zip members
     max_stream_bytes: int = 16 * MIB  # decompressed output per PDF stream (pypdf's default is 75 MB)
-    max_pdf_seconds: float = 15.0  # soft budget: no further PDF page is started after this
+    max_pdf_content_bytes: int = 16 * MIB  # decoded page content per PDF: no further page is started after it
 
 
 DEFAULT_LIMITS = Limits()
@@ -188,13 +186,24 @@ def _pdf_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
         return "", [f"pypdf error: {_describe(exc)}"]
 
 
+def _content_length(page: Any) -> int:
+    """The decoded size of a page's content streams: a measure of the work reading it costs (pypdf keeps the
+    decoded data, so extracting the text afterwards does not decode it again)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(s.get_object().get_data()) for s in streams)
+
+
 def _read_pdf(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
     reader = pypdf.PdfReader(io.BytesIO(payload))
     if reader.is_encrypted and not _decrypt_with_empty_password(reader):
         return "", ["encrypted PDF"]
     total = len(reader.pages)
     wanted = min(total, limits.max_pages)
-    deadline = time.monotonic() + limits.max_pdf_seconds
+    content = 0
     parts: list[str] = []
     size = 0
     failed: list[int] = []
@@ -203,11 +212,13 @@ def _read_pdf(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
     for index in range(wanted):
         if size > limits.max_chars:
             break
-        if index and time.monotonic() > deadline:
-            notes.append(f"time limit: read {index} of {total} pages")
-            break
         try:
-            page_text = reader.pages[index].extract_text()
+            page = reader.pages[index]
+            content += _content_length(page)
+            if index and content > limits.max_pdf_content_bytes:
+                notes.append(f"content limit: read {index} of {total} pages")
+                break
+            page_text = page.extract_text()
         except Exception as exc:  # one bad page does not lose the others
             failed.append(index + 1)
             first_error = first_error or _describe(exc)

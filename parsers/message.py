@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import email
 import hashlib
-import logging
 from datetime import datetime
 from email.message import Message
 
@@ -22,8 +21,6 @@ from parsers.dates import as_utc, parse_date, received_date
 from parsers.headers import decode_value, parse_addresses
 from parsers.html_text import html_to_text
 from parsers.model import Attachment, ParsedMessage
-
-logging.getLogger("mailparser").setLevel(logging.CRITICAL)  # it logs ordinary malformed mail as errors
 
 KEPT_HEADERS = (
     "auto-submitted",

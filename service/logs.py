@@ -46,5 +46,11 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level)
     for noisy in ("imapclient", "apscheduler.executors", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for chatty in ("mailparser", "pypdf"):  # they log ordinary malformed mail and attachments as errors
+    quiet_parsers()
+
+
+def quiet_parsers() -> None:
+    """Silence the parsing libraries, which log ordinary malformed mail and attachments as errors (every
+    process that parses calls this: the service at start-up, each parser process in its initializer)."""
+    for chatty in ("mailparser", "pypdf"):
         logging.getLogger(chatty).setLevel(logging.CRITICAL)

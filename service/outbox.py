@@ -12,10 +12,12 @@ from jinja2 import Environment
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
+from config.ack_templates import template_environment
 from config.settings import PACKAGE_DIR, AckMode, Settings
-from handlers.acknowledge import recipient_of, reference_for, render_ack, reply_refused, template_environment
+from handlers.acknowledge import recipient_of, reference_for, render_ack, reply_refused
 from handlers.events import Event
-from handlers.triage import ACKNOWLEDGED, Triage
+from handlers.registry import ACKNOWLEDGED
+from handlers.triage import Triage
 from parsers.model import ParsedMessage
 from service.models import Acknowledgment, Message
 
@@ -211,3 +213,16 @@ def after_reclassify(
     if ack is None:
         return None
     return f"acknowledgment {ack.status}" + (f" ({ack.reason})" if ack.reason else "")
+
+
+def by_reference(*, session: Session, reference: str) -> Acknowledgment | None:
+    """The acknowledgment with this reference (``FT12-NM-0042``), if any."""
+    return session.exec(select(Acknowledgment).where(Acknowledgment.reference == reference)).first()
+
+
+def listing(*, session: Session, status: str | None = None) -> list[Acknowledgment]:
+    """Every acknowledgment in the order they were queued, or only those with ``status``."""
+    query = select(Acknowledgment).order_by(Acknowledgment.id)
+    if status:
+        query = query.where(Acknowledgment.status == status)
+    return list(session.exec(query))

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from handlers.evaluation import Label, Report
-from handlers.events import Event
+from handlers.knowledge import Knowledge
 from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
 from service import repository
@@ -39,7 +39,7 @@ def _snapshot(message: Message) -> dict[str, object]:
     return {name: getattr(message, name) for name in COMPARED}
 
 
-def retriage(engine: Engine, archive: Archive, events: list[Event], *, since: datetime | None) -> RetriageReport:
+def retriage(engine: Engine, archive: Archive, knowledge: Knowledge, *, since: datetime | None) -> RetriageReport:
     """Triage stored messages again from their raw bytes; staff-corrected decisions are never overwritten."""
     report = RetriageReport()
     with Session(engine) as session:
@@ -54,7 +54,7 @@ def retriage(engine: Engine, archive: Archive, events: list[Event], *, since: da
                 if message.triage_corrected:
                     report.kept_corrected += 1
                     continue
-                decision = _decide(message, archive, events)
+                decision = _decide(message, archive, knowledge)
                 if decision is None:
                     report.failed += 1
                     continue
@@ -78,16 +78,16 @@ def retriage(engine: Engine, archive: Archive, events: list[Event], *, since: da
     return report
 
 
-def _decide(message: Message, archive: Archive, events: list[Event]) -> Triage | None:
+def _decide(message: Message, archive: Archive, knowledge: Knowledge) -> Triage | None:
     internaldate = message.received_at if message.source == "imap" else None
     try:
         parsed = parse_message(archive.get(message.sha256), internaldate=internaldate)
-        return triage(parsed, events, attachment_text(parsed))
+        return triage(parsed, knowledge, attachment_text(parsed))
     except (MessageParseError, OSError, Exception):
         return None
 
 
-def evaluate(folder: Path, labels_file: Path, events: list[Event]) -> Report:
+def evaluate(folder: Path, labels_file: Path, knowledge: Knowledge) -> Report:
     """Triage every labelled ``.eml`` file in ``folder`` and score it against ``labels_file``."""
     report = Report()
     for line in labels_file.read_text(encoding="utf-8").splitlines():
@@ -98,7 +98,7 @@ def evaluate(folder: Path, labels_file: Path, events: list[Event]) -> Report:
         received = datetime.fromisoformat(label.received)
         try:
             parsed = parse_message(raw, internaldate=received)
-            decision = triage(parsed, events, attachment_text(parsed))
+            decision = triage(parsed, knowledge, attachment_text(parsed))
         except MessageParseError as exc:
             decision = Triage(
                 category="other",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.events import load_events
+from config.knowledge import load_knowledge
 from handlers.triage import triage
 from parsers.message import MessageParseError, parse_message
 from service.pipeline import attachment_text
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_every_corpus_message_triages_and_real_dsns_are_bounces(corpus: Path) -> None:
-    events = load_events(REPO / "config" / "events.toml")
+    knowledge = load_knowledge(REPO / "config" / "events.toml")
     files = sorted(f for d in corpus.iterdir() if d.is_dir() for f in d.rglob("*") if f.is_file())
     categories: Counter[str] = Counter()
     dsn_not_bounce: list[str] = []
@@ -27,7 +27,7 @@ def test_every_corpus_message_triages_and_real_dsns_are_bounces(corpus: Path) ->
             parsed = parse_message(path.read_bytes())
         except MessageParseError:
             continue
-        decision = triage(parsed, events, attachment_text(parsed))
+        decision = triage(parsed, knowledge, attachment_text(parsed))
         categories[decision.category] += 1
         if "report-type=delivery-status" in parsed.content_type.lower():
             dsns += 1

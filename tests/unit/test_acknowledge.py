@@ -7,12 +7,13 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from handlers.acknowledge import LANGUAGES, recipient_of, reference_for, render_ack, reply_refused, template_environment
-from handlers.events import load_events
+from config.ack_templates import template_environment
+from config.events import load_events
+from handlers.acknowledge import LANGUAGES, recipient_of, reference_for, render_ack, reply_refused
 from handlers.triage import triage
 from parsers.message import parse_message
 from service.outbox import TEMPLATES
-from tests.unit.test_triage import EVENTS, REPO
+from tests.unit.test_triage import EVENTS, KNOWLEDGE, REPO
 
 GENUINE = (
     b"From: Ana Rojas <ana.rojas@mission-chile.example>\r\nTo: frontier.tech@wipo.int\r\n"
@@ -40,7 +41,7 @@ def _render(parsed, decision, reference: str = "FT12-NM-0001", message_id: str =
 
 def _decide(raw: bytes):
     parsed = parse_message(raw, internaldate=ARRIVED)
-    return parsed, triage(parsed, EVENTS)
+    return parsed, triage(parsed, KNOWLEDGE)
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,18 @@ def test_pdf_reads_only_max_pages() -> None:
     assert note == "read 3 of 45 pages"
 
 
+def test_pdf_work_is_bounded_by_content_size_not_by_the_clock() -> None:
+    """The same file gives the same text on a slow and a fast machine: the budget counts content bytes."""
+    pdf = text_pdf([f"delegate-page-{number:03d} " + "word " * 200 for number in range(1, 11)])
+    full, _ = extract_text(pdf, "application/pdf", "x.pdf")
+    assert "delegate-page-010" in full
+    per_page = len("BT /F1 12 Tf 72 720 Td (delegate-page-001 ) Tj ET") + 5 * 200  # one page's content stream
+    text, note = extract_text(pdf, "application/pdf", "x.pdf", Limits(max_pdf_content_bytes=per_page * 3))
+    assert "delegate-page-001" in text and "delegate-page-010" not in text
+    assert note.startswith("content limit: read ") and note.endswith(" of 10 pages")
+    assert (text, note) == extract_text(pdf, "application/pdf", "x.pdf", Limits(max_pdf_content_bytes=per_page * 3))
+
+
 def test_pdf_stops_reading_pages_once_max_chars_is_reached() -> None:
     pdf = text_pdf([f"page {number} " + "x" * 60 for number in range(1, 21)])
     text, note = extract_text(pdf, "application/pdf", "x.pdf", Limits(max_chars=100))

@@ -6,12 +6,26 @@ import unicodedata
 import pytest
 from babel import Locale
 
-from handlers.countries import ORGANISATIONS, UN_NAMES, canonical_names, find_country_or_org, resolve_name
+from config.countries import load_country_source, load_country_tables
+from handlers.countries import canonical_names, find_country_or_org, resolve_name
+from handlers.country_tables import CountrySource, CountryTables
 
 OAPI = "African Intellectual Property Organization"
 ARIPO = "African Regional Intellectual Property Organization"
 GCC = "Patent Office of the Cooperation Council for the Arab States of the Gulf"
 EU = "European Union"
+
+
+@pytest.fixture(scope="module")
+def tables() -> CountryTables:
+    """Built once for the module, as the shell does."""
+    return load_country_tables()
+
+
+@pytest.fixture(scope="module")
+def source() -> CountrySource:
+    return load_country_source()
+
 
 # (text, sender domain, expected name)
 CASES = [
@@ -111,8 +125,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "domain", "expected"), CASES)
-def test_find_country_or_org(text: str, domain: str, expected: str | None) -> None:
-    name, signals = find_country_or_org(text, sender_domain=domain)
+def test_find_country_or_org(text: str, domain: str, expected: str | None, tables: CountryTables) -> None:
+    name, signals = find_country_or_org(text, tables, sender_domain=domain)
     assert name == expected, signals
     assert signals and all(isinstance(s, str) and s for s in signals)
 
@@ -135,8 +149,8 @@ def test_find_country_or_org(text: str, domain: str, expected: str | None) -> No
         ("Nothing here.", "", "no country or organisation found"),
     ],
 )
-def test_signals_explain_the_decision(text: str, domain: str, signal: str) -> None:
-    _, signals = find_country_or_org(text, sender_domain=domain)
+def test_signals_explain_the_decision(text: str, domain: str, signal: str, tables: CountryTables) -> None:
+    _, signals = find_country_or_org(text, tables, sender_domain=domain)
     assert any(s.startswith(signal) for s in signals), signals
 
 
@@ -176,46 +190,46 @@ def test_signals_explain_the_decision(text: str, domain: str, signal: str) -> No
         ("Chile and Peru", None),  # one name, not two
     ],
 )
-def test_resolve_name(name: str, expected: str | None) -> None:
-    assert resolve_name(name) == expected
+def test_resolve_name(name: str, expected: str | None, tables: CountryTables) -> None:
+    assert resolve_name(name, tables) == expected
 
 
-def test_every_canonical_name_resolves_to_itself() -> None:
-    assert [n for n in canonical_names() if resolve_name(n) != n] == []
+def test_every_canonical_name_resolves_to_itself(tables: CountryTables) -> None:
+    assert [n for n in canonical_names(tables) if resolve_name(n, tables) != n] == []
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es", "ru", "ar", "zh", "zh_Hant"])
-def test_cldr_names_resolve(lang: str) -> None:
+def test_cldr_names_resolve(lang: str, tables: CountryTables, source: CountrySource) -> None:
     """Every CLDR name of a covered country resolves to it (no collisions between countries)."""
     english = Locale.parse("en").territories
-    by_english = {resolve_name(english[code]): code for code in english if len(code) == 2}
+    by_english = {resolve_name(english[code], tables): code for code in english if len(code) == 2}
     territories = Locale.parse(lang).territories
     wrong = []
     for canonical, code in by_english.items():
-        if canonical is None or canonical in ORGANISATIONS or code not in territories:
+        if canonical is None or canonical in source.organisations or code not in territories:
             continue
-        if resolve_name(territories[code]) != canonical:
-            wrong.append((code, territories[code], resolve_name(territories[code])))
+        if resolve_name(territories[code], tables) != canonical:
+            wrong.append((code, territories[code], resolve_name(territories[code], tables)))
     assert wrong == []
 
 
-def test_canonical_names() -> None:
-    names = canonical_names()
+def test_canonical_names(tables: CountryTables, source: CountrySource) -> None:
+    names = canonical_names(tables)
     assert names == sorted(names)
-    assert set(UN_NAMES.values()) <= set(names)
-    assert set(ORGANISATIONS) <= set(names)
+    assert set(source.un_names.values()) <= set(names)
+    assert set(source.organisations) <= set(names)
     assert {"Hong Kong, China", "Macao, China", "Holy See", "State of Palestine", "Czechia"} <= set(names)
     assert not any("Taiwan" in n for n in names)
     # 193 UN members, the Holy See, Palestine, the Cook Islands, Niue, Hong Kong and Macao
-    assert len(names) == 199 + len(ORGANISATIONS)
+    assert len(names) == 199 + len(source.organisations)
 
 
-def test_names_come_back_in_nfc() -> None:
-    for name in canonical_names():
+def test_names_come_back_in_nfc(tables: CountryTables) -> None:
+    for name in canonical_names(tables):
         assert unicodedata.is_normalized("NFC", name)
 
 
-def test_a_3000_character_text_is_fast() -> None:
+def test_a_3000_character_text_is_fast(tables: CountryTables) -> None:
     """The target is well under 2 ms; the bound here leaves room for a loaded CI machine."""
     text = (
         "The Permanent Mission of the Republic of Korea to the United Nations Office in Geneva presents its "
@@ -223,9 +237,9 @@ def test_a_3000_character_text_is_fast() -> None:
         "البعثة الدائمة لجمهورية مصر العربية. 中华人民共和国常驻代表团。 Misión Permanente de Chile. "
     ) * 20
     text = text[:3000]
-    find_country_or_org(text)
+    find_country_or_org(text, tables)
     runs = 50
     start = time.perf_counter()
     for _ in range(runs):
-        find_country_or_org(text, sender_domain="mission-chile.example")
+        find_country_or_org(text, tables, sender_domain="mission-chile.example")
     assert (time.perf_counter() - start) / runs < 0.010

@@ -1,6 +1,6 @@
 """The fields' form: built from the category's contract, read back into fields the contract checks."""
 
-from handlers.field_rules import validate_fields
+from handlers.registry import validate_fields
 from service.web.field_form import BLANK_ROWS, field_form, fields_from_form, form_problems
 
 NOMINATION = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.events import load_events
-from handlers.field_rules import MEASURE_TYPES, FieldsError, validate_fields
+from config.knowledge import load_knowledge
+from handlers.clearinghouse_update import MEASURE_TYPES
+from handlers.registry import FieldsError, validate_fields
 from handlers.triage import triage
 from parsers.message import parse_message
 from service.pipeline import attachment_text
@@ -48,11 +49,11 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_what_the_extractors_produce_always_fits_the_contract() -> None:
-    events = load_events(REPO / "config" / "events.toml")
+    knowledge = load_knowledge(REPO / "config" / "events.toml")
     checked = 0
     for path in sorted((REPO / "tests" / "triage").rglob("*.eml")):
         parsed = parse_message(path.read_bytes())
-        decision = triage(parsed, events, attachment_text(parsed))
+        decision = triage(parsed, knowledge, attachment_text(parsed))
         if decision.category in ("nomination", "speaker_request", "clearinghouse_update"):
             assert validate_fields(decision.category, decision.fields) == decision.fields, path.name
             checked += 1

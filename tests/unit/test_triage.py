@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers.events import Event, deadline_status, load_events, match_event
+from config.knowledge import load_knowledge, load_session_words
+from handlers.events import Event, build_calendar, deadline_status, match_event
 from handlers.language import detect_language
 from handlers.text import split_own_text
 from handlers.triage import triage
@@ -16,12 +17,13 @@ from service.pipeline import attachment_text
 from service.triage_jobs import evaluate
 
 REPO = Path(__file__).resolve().parents[2]
-EVENTS = load_events(REPO / "config" / "events.toml")
+KNOWLEDGE = load_knowledge(REPO / "config" / "events.toml")
+EVENTS = KNOWLEDGE.events
 LABELLED = REPO / "tests" / "triage" / "labelled"
 
 
 def test_labelled_set_meets_the_acceptance_figures() -> None:
-    report = evaluate(LABELLED, LABELLED / "labels.jsonl", EVENTS)
+    report = evaluate(LABELLED, LABELLED / "labels.jsonl", KNOWLEDGE)
     assert report.total >= 200
     assert report.macro_f1() >= 0.95, report.mistakes
     assert report.language_right / report.total >= 0.97
@@ -51,7 +53,7 @@ def test_lying_date_header_does_not_move_the_deadline() -> None:
         b"We have the honour to nominate Ms. Ana Rojas (ana.rojas@mission.example) for the 12th session.\r\n"
     )
     parsed = parse_message(raw, internaldate=datetime(2025, 10, 12, 8, 0, tzinfo=UTC))
-    decision = triage(parsed, EVENTS)
+    decision = triage(parsed, KNOWLEDGE)
     assert decision.category == "nomination" and decision.deadline_status == "late"
     assert decision.fields["delegates"] == [{"name": "Ana Rojas", "title": "Ms.", "email": "ana.rojas@mission.example"}]
 
@@ -67,7 +69,8 @@ def test_next_years_session_is_a_config_change() -> None:
         open_from="2026-09-01",
         deadlines={"speaker_request": "2026-10-09"},
     )
-    event, signals = match_event("Re: circular C. 9999", datetime(2026, 9, 5, tzinfo=UTC), [*EVENTS, nxt])
+    calendar = build_calendar([*EVENTS, nxt], load_session_words(), [])
+    event, signals = match_event("Re: circular C. 9999", datetime(2026, 9, 5, tzinfo=UTC), calendar)
     assert event is nxt and "C. 9999" in signals[0]
     assert deadline_status("speaker_request", datetime(2026, 10, 9, 21, 0, tzinfo=UTC), event) == "on_time"
 
@@ -94,7 +97,7 @@ def test_quoted_circular_does_not_decide() -> None:
     ],
 )
 def test_language_of_the_senders_text(text: str, language: str) -> None:
-    assert detect_language(text)[0] == language
+    assert detect_language(text, KNOWLEDGE.language)[0] == language
 
 
 def test_auto_reply_by_header_is_noise_and_never_acknowledged() -> None:
@@ -102,7 +105,7 @@ def test_auto_reply_by_header_is_noise_and_never_acknowledged() -> None:
         b"From: d@mission.example\r\nAuto-Submitted: auto-replied\r\nSubject: Automatic reply: Nomination\r\n\r\n"
         b"I am out of the office. We nominate nobody.\r\n"
     )
-    decision = triage(parse_message(raw), EVENTS)
+    decision = triage(parse_message(raw), KNOWLEDGE)
     assert decision.category == "auto_reply" and not decision.acknowledge
     assert any("Auto-Submitted" in s for s in decision.signals)
 
@@ -132,4 +135,4 @@ def test_the_demo_mailbox_is_triaged_as_its_file_names_say(sample: Path) -> None
     kind = words[-1] if words[1] == "deadline" else words[1]
     assert kind in SAMPLE_KINDS, f"{sample.name}: name a new sample after its category"
     parsed = parse_message(sample.read_bytes())
-    assert triage(parsed, EVENTS, attachment_text(parsed)).category == SAMPLE_KINDS[kind]
+    assert triage(parsed, KNOWLEDGE, attachment_text(parsed)).category == SAMPLE_KINDS[kind]
