@@ -26,6 +26,10 @@ IMAP UIDs follow arrival).  What varies:
   Coremail, Yandex, Mail.ru), 1-3 Received hops, Date in September-October 2025 with the
   sender's offset, and threads whose replies carry In-Reply-To/References and quote their parent.
 
+The text (names, domains, subjects, sentences, client phrases of each language; the Secretariat's
+mail, newsletters and bounce notices) lives in ``data/``: one TOML file per language and
+``common.toml``, read once when generation starts.  This module holds only the logic.
+
 Messages are assembled with ``email.message.EmailMessage`` (already folded header values are
 stored with ``set_raw``; bodies are encoded with binascii/base64).  Text messages are built
 twice: once without paragraphs to measure headers, quote and signature, then with paragraphs
@@ -45,20 +49,23 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import functools
 import html
 import itertools
 import math
 import random
 import time
+import tomllib
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 __all__ = ["generate_messages", "main"]
@@ -139,16 +146,21 @@ _PUNCT_ONLY = {k: v for k, v in _FALLBACK.items() if k > 0x2000 or k in (0xAB, 0
 
 
 # --------------------------------------------------------------------------------------------
-# Vocabulary
+# Vocabulary: the text lives in data/, one TOML file per language plus common.toml
 # --------------------------------------------------------------------------------------------
+
+DATA_DIR = Path(__file__).with_name("data")
+# Order matters: the random draws pick languages (and the newsletters' persona) by position.
+LANGUAGES = ("en", "fr", "es", "ru", "zh", "zh-Hant", "ar", "ja")
 
 
 @dataclass(frozen=True)
 class Lang:
-    """Everything needed to write mail in one language."""
+    """Everything needed to write mail in one language: the keys of ``data/<code>.toml``."""
 
     code: str
     weight: float
+    locale: str  # Accept-Language / Content-Language of Outlook and Exchange
     charsets: tuple[tuple[str, str, float], ...]  # (MIME label, Python codec, weight)
     first: tuple[tuple[str, str], ...]  # (native, latin); "a|b" = masculine|feminine surname
     last: tuple[tuple[str, str], ...]
@@ -160,6 +172,7 @@ class Lang:
     sentences: tuple[str, ...]
     announce: tuple[str, ...]
     ooo: tuple[str, ...]
+    short_names: tuple[str, ...]
     countries: tuple[str, ...]
     topics: tuple[str, ...]
     roles: tuple[str, ...]
@@ -169,7 +182,9 @@ class Lang:
     sessions: tuple[str, ...]
     dates: tuple[str, ...]  # ways of writing 28-29 October 2025
     langnames: tuple[str, ...]
-    date_fmt: Callable[[int, int], str]  # (day, month) -> "28 October 2025"
+    wipo_staff: tuple[str, ...]
+    attachment_names: tuple[str, ...]
+    date_format: str  # "{day} {month} 2025"
     wrote: str  # attribution line of a quoted reply
     header_labels: tuple[str, str, str, str, str]  # Outlook From/Sent/To/Cc/Subject
     original: str  # "-----Original Message-----"
@@ -178,1522 +193,64 @@ class Lang:
     auto_reply: str
     accepted: str
     disclaimer: str
-    attachment_names: tuple[str, ...]
-    wipo_staff: tuple[str, ...]
+    date_months: tuple[str, ...] = ()  # September..November; without them {month} is the number
+    first_day: str = ""  # how the 1st of a month is written, when not "1"
+    feminine_endings: str = ""  # first names ending so are women's (else the sex is drawn)
+    second_surname: float = 0.0  # share of people with two surnames
     cjk: bool = False
     rtl: bool = False
     sentence_sep: str = " "
 
-
-def _en_date(day: int, month: int) -> str:
-    return f"{day} {('September', 'October', 'November')[month - 9]} 2025"
-
-
-def _fr_date(day: int, month: int) -> str:
-    d = "1er" if day == 1 else str(day)
-    return f"{d} {('septembre', 'octobre', 'novembre')[month - 9]} 2025"
+    def date(self, day: int, month: int) -> str:
+        """A day of September-November 2025 as written in this language."""
+        name = self.date_months[month - 9] if self.date_months else str(month)
+        return self.date_format.format(day=self.first_day if day == 1 and self.first_day else day, month=name)
 
 
-def _es_date(day: int, month: int) -> str:
-    return f"{day} de {('septiembre', 'octubre', 'noviembre')[month - 9]} de 2025"
+class Newsletter(NamedTuple):
+    """A mailing list that writes to the mailbox, with the language of its items."""
+
+    name: str
+    address: str
+    domain: str
+    lang: str
 
 
-def _ru_date(day: int, month: int) -> str:
-    return f"{day} {('сентября', 'октября', 'ноября')[month - 9]} 2025 г."
+@dataclass(frozen=True)
+class Texts:
+    """The languages, in ``LANGUAGES`` order, and the keys of ``data/common.toml``."""
+
+    langs: tuple[Lang, ...]
+    wipo_subjects: tuple[str, ...]  # the second one is the invitation
+    secretariat_names: tuple[str, ...]
+    secretariat_greetings: tuple[str, ...]
+    secretariat_signature: str
+    to_names: tuple[str, ...]
+    attachment_stems: tuple[str, ...]
+    newsletters: tuple[Newsletter, ...]
+    newsletter_footer: str  # {name}, {domain}, {token}
+    bounce_reasons: tuple[str, ...]  # {rcpt}
+    postfix_bounce: str  # {rcpt}, {domain}, {ip}, {reason}
+    exchange_bounce: str  # {rcpt}, {reason}
 
 
-def _zh_date(day: int, month: int) -> str:
-    return f"2025年{month}月{day}日"
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file with its arrays turned into tuples."""
+
+    def frozen(value: Any) -> Any:
+        return tuple(frozen(v) for v in value) if isinstance(value, list) else value
+
+    with path.open("rb") as f:
+        return {key: frozen(value) for key, value in tomllib.load(f).items()}
 
 
-def _ar_date(day: int, month: int) -> str:
-    return f"{day} {('سبتمبر', 'أكتوبر', 'نوفمبر')[month - 9]} 2025"
-
-
-EN = Lang(
-    code="en",
-    weight=38,
-    charsets=(
-        ("utf-8", "utf-8", 60),
-        ("us-ascii", "ascii", 15),
-        ("iso-8859-1", "iso-8859-1", 10),
-        ("windows-1252", "cp1252", 10),
-        ("iso-8859-1", "cp1252", 5),
-    ),
-    first=(
-        ("James", "James"),
-        ("Sarah", "Sarah"),
-        ("Michael", "Michael"),
-        ("Emily", "Emily"),
-        ("David", "David"),
-        ("Olivia", "Olivia"),
-        ("Daniel", "Daniel"),
-        ("Grace", "Grace"),
-        ("Kwame", "Kwame"),
-        ("Priya", "Priya"),
-        ("Thomas", "Thomas"),
-        ("Aisha", "Aisha"),
-        ("Wanjiru", "Wanjiru"),
-        ("Rajesh", "Rajesh"),
-        ("Chloe", "Chloe"),
-        ("Samuel", "Samuel"),
-    ),
-    last=(
-        ("Smith", "Smith"),
-        ("Okafor", "Okafor"),
-        ("Patel", "Patel"),
-        ("Mwangi", "Mwangi"),
-        ("Thompson", "Thompson"),
-        ("Nguyen", "Nguyen"),
-        ("O'Brien", "OBrien"),
-        ("Mensah", "Mensah"),
-        ("Tan", "Tan"),
-        ("Williams", "Williams"),
-        ("Sharma", "Sharma"),
-        ("Campbell", "Campbell"),
-        ("Adeyemi", "Adeyemi"),
-        ("Walker", "Walker"),
-    ),
-    family_first=False,
-    domains=(
-        ("ipo.gov.uk", 0, True, ""),
-        ("uspto.gov", -240, False, ""),
-        ("state.gov", -240, False, "outlook"),
-        ("ipaustralia.gov.au", 600, False, ""),
-        ("ipos.gov.sg", 480, False, ""),
-        ("ipindia.gov.in", 330, False, ""),
-        ("kipi.go.ke", 180, False, ""),
-        ("cipc.co.za", 120, False, ""),
-        ("ipophil.gov.ph", 480, False, ""),
-        ("mfa.gov.gh", 0, False, ""),
-        ("iponz.govt.nz", 780, False, ""),
-        ("oecd.org", 60, True, "outlook"),
-        ("itu.int", 60, True, "outlook"),
-        ("wipo.int", 60, True, "exchange"),
-        ("gmail.com", -300, False, "gmail"),
-        ("outlook.com", 0, True, "outlook"),
-        ("yahoo.com", -420, False, "thunderbird"),
-        ("ox.ac.uk", 0, True, "apple"),
-    ),
-    greetings=(
-        "Dear Colleagues,",
-        "Dear Sir or Madam,",
-        "Dear {staff},",
-        "Dear WIPO Secretariat,",
-        "Hello,",
-        "Good morning,",
-        "Dear Frontier Technologies team,",
-        "Dear all,",
-    ),
-    closings=(
-        "Best regards,",
-        "Kind regards,",
-        "With best regards,",
-        "Sincerely,",
-        "Many thanks in advance,",
-        "Thank you and best regards,",
-        "Warm regards,",
-    ),
-    subjects=(
-        "Nomination of delegates - {short}",
-        "Request for the floor - delegation of {country}",
-        "{country}: updated national AI strategy",
-        "Question regarding the {short}",
-        "Registration for the session on {dates}",
-        "Delegation of {country} - list of participants",
-        "Request to speak on agenda item {item}",
-        "Hybrid participation in the {short}",
-        "Side event proposal: {topic}",
-        "Contribution of {country} on {topic}",
-        "Note verbale No. {ref}",
-        "Visa support letter - {short}",
-        "Interpretation and documents for {dates}",
-        "Change in the composition of the delegation of {country}",
-        "Statement of {country} on {topic}",
-    ),
-    sentences=(
-        "The Permanent Mission of {country} presents its compliments to the International "
-        "Bureau of the World Intellectual Property Organization (WIPO) and has the honour to "
-        "communicate the composition of its delegation to the {session}.",
-        "We would like to nominate {name}, {role}, as head of delegation for the {session}, "
-        "to be held in Geneva on {dates}.",
-        "Could you please confirm whether remote participation will be available for the {session}?",
-        "Our delegation wishes to request the floor during the discussion on {topic}.",
-        "Please find attached the updated national AI strategy of {country}, adopted in {month} 2025.",
-        "The strategy now includes a dedicated chapter on {topic} and on the role of the intellectual property office.",
-        "We would be grateful if you could register the following participants: {name} ({role}) and {name2} ({role2}).",
-        "Kindly let us know the deadline for written statements, as we intend to share our views on {topic}.",
-        "Will interpretation be provided in all six official languages during the session?",
-        "{name} will replace {name2} in the delegation, as the latter is unable to travel to Geneva on those dates.",
-        "Our capital has asked whether the session will address {topic} in the context of patent examination.",
-        "I am writing to follow up on my previous message regarding the request to speak on agenda item {item}.",
-        "We note that the deadline for registration is {deadline} and would appreciate a confirmation of receipt.",
-        "Could the Secretariat share the draft programme and the list of panellists for the session on {topic}?",
-        "The {org} is currently consulting stakeholders on {topic} and will present "
-        "preliminary results at the Conversation.",
-        "Please note that our statement will be delivered in {langname} and will not exceed three minutes.",
-        "We would like to organize a side event on {topic} during the lunch break on {day}.",
-        "Thank you for the information note circulated on {deadline}; we have shared it with the relevant ministries.",
-        "Our delegation supports continuing the Conversation in a hybrid format to allow "
-        "broader participation from capitals.",
-        "Is it possible to obtain a visa support letter for {name}, who will travel from {city}?",
-        "The national AI strategy of {country} was revised in {month} 2025 to reflect recent developments in {topic}.",
-        "We will have {n} delegates attending in person and {n2} following the session online.",
-        "I would appreciate it if you could add my colleague {name} to the mailing list for the Conversation.",
-        "Could you clarify whether observers may take the floor during the session on {topic}?",
-        "We look forward to a productive exchange on {topic} and thank the Secretariat for its preparations.",
-        "The presentation slides will be sent by {deadline} at the latest.",
-        "Please accept our apologies for the late submission of the nomination letter.",
-        "We understand that the meeting will start at {time} Geneva time on {day}.",
-        "The {org} has set up a task force on {topic}, chaired by {name}.",
-        "A short written contribution of about {n} pages will follow under separate cover.",
-    ),
-    announce=(
-        "The International Bureau of WIPO is pleased to announce that the {session} will "
-        "take place in Geneva and online on {dates}.",
-        "Member States and accredited observers are invited to communicate the names of their delegates by {deadline}.",
-        "Requests to take the floor should be sent to frontier.tech@wipo.int before the session.",
-        "The draft programme and the information note are available on the meeting page.",
-        "Interpretation will be provided in the six official languages of the United Nations.",
-        "This session will focus on {topic}.",
-    ),
-    ooo=(
-        "Thank you for your message.",
-        "I am out of the office with limited access to e-mail and will return on {deadline}.",
-        "For urgent matters, please contact {name} at {colleague}.",
-        "I am attending meetings in {city} until {deadline}.",
-        "Your message will not be forwarded.",
-    ),
-    countries=(
-        "Kenya",
-        "India",
-        "Singapore",
-        "Australia",
-        "the United Kingdom",
-        "Nigeria",
-        "the Philippines",
-        "South Africa",
-        "Ghana",
-        "New Zealand",
-        "Jamaica",
-        "Pakistan",
-        "Bangladesh",
-        "Malaysia",
-        "Uganda",
-        "Canada",
-    ),
-    topics=(
-        "generative AI and copyright",
-        "AI-assisted inventions",
-        "training data and text and data mining",
-        "synthetic media and deepfakes",
-        "AI tools in IP office operations",
-        "the patentability of AI-related inventions",
-        "quantum computing",
-        "virtual goods and the metaverse",
-        "trade secrets and AI models",
-        "transparency of training data",
-        "AI governance frameworks",
-        "capacity building for developing countries",
-        "inventorship and AI",
-        "AI and traditional knowledge",
-    ),
-    roles=(
-        "Counsellor",
-        "First Secretary",
-        "Second Secretary",
-        "Director of Patents",
-        "Head of the AI Policy Unit",
-        "Deputy Permanent Representative",
-        "Senior Legal Adviser",
-        "IP Attaché",
-        "Chief Technology Officer",
-    ),
-    orgs=(
-        "Ministry of Foreign Affairs",
-        "Ministry of Digital Economy",
-        "National Intellectual Property Office",
-        "Ministry of Science and Technology",
-        "National AI Agency",
-        "Permanent Mission in Geneva",
-        "Copyright Board",
-    ),
-    cities=(
-        "Nairobi",
-        "New Delhi",
-        "Singapore",
-        "Canberra",
-        "Lagos",
-        "Washington",
-        "London",
-        "Manila",
-        "Pretoria",
-        "Accra",
-    ),
-    months=("January", "February", "March", "April", "May", "June", "July", "August", "September"),
-    sessions=(
-        "12th session of the WIPO Conversation on Intellectual Property and Frontier Technologies",
-        "twelfth session of the WIPO Conversation on IP and Frontier Technologies",
-        "WIPO Conversation on IP and Frontier Technologies (12th session)",
-    ),
-    dates=("28\u201329 October 2025", "28 and 29 October 2025", "October 28-29, 2025"),
-    langnames=("English", "French", "Spanish"),
-    date_fmt=_en_date,
-    wrote="On {date}, {name} <{addr}> wrote:",
-    header_labels=("From:", "Sent:", "To:", "Cc:", "Subject:"),
-    original="-----Original Message-----",
-    reply=("RE: ", "Re: "),
-    forward=("FW: ", "Fwd: "),
-    auto_reply="Automatic reply: ",
-    accepted="Accepted: ",
-    disclaimer=(
-        "CONFIDENTIALITY NOTICE: This e-mail message, including any attachments, is for the "
-        "sole use of the intended recipient(s) and may contain confidential information. Any "
-        "unauthorized review, use, disclosure or distribution is prohibited. If you are not "
-        "the intended recipient, please contact the sender by reply e-mail and destroy all "
-        "copies of the original message."
-    ),
-    attachment_names=(
-        "Nomination_letter_{country}.pdf",
-        "Note_verbale_{ref}.pdf",
-        "National_AI_Strategy_2025_update.pdf",
-        "Statement_{country}_CONV12.docx",
-        "Credentials_{country}.pdf",
-        "Speaker_bio_{last}.docx",
-        "List_of_participants.xlsx",
-        "Presentation_{topic}.pptx",
-        "Scan_2025-{mm}-{dd}.pdf",
-        "IMG_{n4}.jpg",
-    ),
-    wipo_staff=("Ms. Laurent", "Mr. Okonkwo", "Ms. Hoffmann", "Mr. Silva"),
-)
-
-FR = Lang(
-    code="fr",
-    weight=14,
-    charsets=(
-        ("utf-8", "utf-8", 55),
-        ("iso-8859-1", "iso-8859-1", 25),
-        ("iso-8859-1", "cp1252", 8),
-        ("windows-1252", "cp1252", 12),
-    ),
-    first=(
-        ("Marie", "Marie"),
-        ("Jean", "Jean"),
-        ("Claire", "Claire"),
-        ("Pierre", "Pierre"),
-        ("Sophie", "Sophie"),
-        ("Nicolas", "Nicolas"),
-        ("Camille", "Camille"),
-        ("Julien", "Julien"),
-        ("Élodie", "Elodie"),
-        ("François", "Francois"),
-        ("Aminata", "Aminata"),
-        ("Moussa", "Moussa"),
-        ("Hélène", "Helene"),
-        ("Jérôme", "Jerome"),
-    ),
-    last=(
-        ("Dupont", "Dupont"),
-        ("Martin", "Martin"),
-        ("Lefèvre", "Lefevre"),
-        ("Moreau", "Moreau"),
-        ("Girard", "Girard"),
-        ("Rousseau", "Rousseau"),
-        ("Diallo", "Diallo"),
-        ("Traoré", "Traore"),
-        ("Ndiaye", "Ndiaye"),
-        ("Gagnon", "Gagnon"),
-        ("Tremblay", "Tremblay"),
-        ("Bélanger", "Belanger"),
-        ("Kaboré", "Kabore"),
-        ("Mercier", "Mercier"),
-    ),
-    family_first=False,
-    domains=(
-        ("inpi.fr", 60, True, ""),
-        ("diplomatie.gouv.fr", 60, True, "outlook"),
-        ("ige.ch", 60, True, ""),
-        ("oapi.int", 60, False, ""),
-        ("ised-isde.gc.ca", -240, False, "outlook"),
-        ("economie.gouv.fr", 60, True, ""),
-        ("diplomatie.gouv.sn", 0, False, ""),
-        ("ompic.ma", 60, False, ""),
-        ("diplomatie.belgium.be", 60, True, "outlook"),
-        ("wipo.int", 60, True, "exchange"),
-        ("orange.fr", 60, True, "thunderbird"),
-        ("gmail.com", 60, True, "gmail"),
-        ("yahoo.fr", 60, True, "apple"),
-    ),
-    greetings=(
-        "Madame, Monsieur,",
-        "Chers collègues,",
-        "Bonjour,",
-        "Madame {staff},",
-        "Mesdames et Messieurs,",
-        "Cher Secrétariat,",
-        "Bonjour à toutes et à tous,",
-    ),
-    closings=(
-        "Bien cordialement,",
-        "Cordialement,",
-        "Meilleures salutations,",
-        "Avec mes remerciements,",
-        "Je vous prie d'agréer mes salutations distinguées.",
-        "Bien à vous,",
-    ),
-    subjects=(
-        "Désignation des délégués - {short}",
-        "Demande de prise de parole - délégation {country}",
-        "Mise à jour de la stratégie nationale en matière d'IA {country}",
-        "Question concernant la {short}",
-        "Inscription à la session des {dates}",
-        "Composition de la délégation {country}",
-        "Demande de parole au titre du point {item} de l'ordre du jour",
-        "Participation hybride à la {short}",
-        "Proposition de manifestation parallèle : {topic}",
-        "Note verbale n° {ref}",
-        "Contribution écrite {country} sur {topic}",
-        "Lettre d'appui pour visa - {short}",
-    ),
-    sentences=(
-        "La Mission permanente {country} présente ses compliments au Bureau international de "
-        "l'Organisation Mondiale de la Propriété Intellectuelle (OMPI) et a l'honneur de lui "
-        "communiquer la composition de sa délégation à la {session}.",
-        "Nous souhaitons désigner {name}, {role}, en qualité de chef de délégation pour la "
-        "{session}, qui se tiendra à Genève les {dates}.",
-        "Pourriez-vous nous confirmer si une participation à distance sera possible ?",
-        "Notre délégation souhaiterait prendre la parole lors du débat consacré à {topic}.",
-        "Veuillez trouver ci-joint la version actualisée de la stratégie nationale en matière "
-        "d'intelligence artificielle {country}, adoptée en {month} 2025.",
-        "La stratégie comporte désormais un chapitre consacré à {topic} et au rôle de "
-        "l'office de propriété intellectuelle.",
-        "Nous vous serions reconnaissants de bien vouloir inscrire les participants suivants : "
-        "{name} ({role}) et {name2} ({role2}).",
-        "Pourriez-vous nous indiquer la date limite de dépôt des déclarations écrites ?",
-        "L'interprétation sera-t-elle assurée dans les six langues officielles ?",
-        "{name} remplacera {name2}, qui ne pourra pas se rendre à Genève à ces dates.",
-        "Notre capitale souhaite savoir si la session abordera la question de {topic} dans le "
-        "cadre de l'examen des brevets.",
-        "Je me permets de revenir vers vous au sujet de notre demande de prise de parole au titre du point {item}.",
-        "Nous notons que la date limite d'inscription est fixée au {deadline} et vous "
-        "remercions de bien vouloir accuser réception du présent message.",
-        "Le Secrétariat pourrait-il nous transmettre le projet de programme et la liste des "
-        "intervenants pour la séance sur {topic} ?",
-        "Le {org} mène actuellement une consultation sur {topic} et en présentera les premiers "
-        "résultats lors de la Conversation.",
-        "Notre déclaration sera prononcée en {langname} et ne dépassera pas trois minutes.",
-        "Nous aimerions organiser une manifestation parallèle sur {topic} pendant la pause déjeuner du {day}.",
-        "Nous vous remercions pour la note d'information diffusée le {deadline}, que nous avons "
-        "transmise aux ministères concernés.",
-        "Notre délégation est favorable au maintien du format hybride, qui permet une plus "
-        "large participation des capitales.",
-        "Serait-il possible d'obtenir une lettre d'appui pour la demande de visa de {name}, "
-        "qui voyagera depuis {city} ?",
-        "La stratégie nationale {country} a été révisée en {month} 2025 afin de tenir compte "
-        "des évolutions récentes concernant {topic}.",
-        "{n} délégués participeront en présentiel et {n2} suivront les travaux en ligne.",
-        "Je vous saurais gré d'ajouter ma collègue {name} à la liste de diffusion.",
-        "Les observateurs pourront-ils prendre la parole lors de la séance sur {topic} ?",
-        "Les diapositives de la présentation vous seront envoyées au plus tard le {deadline}.",
-        "Nous vous prions de bien vouloir excuser la transmission tardive de la lettre de désignation.",
-        "Nous croyons comprendre que la réunion débutera à {time}, heure de Genève, le {day}.",
-        "Le {org} a créé un groupe de travail sur {topic}, présidé par {name}.",
-    ),
-    announce=(
-        "Le Bureau international de l'OMPI a le plaisir d'annoncer que la {session} se tiendra "
-        "à Genève et en ligne les {dates}.",
-        "Les États membres et les observateurs accrédités sont invités à communiquer le nom "
-        "de leurs délégués d'ici au {deadline}.",
-        "Les demandes de prise de parole doivent être adressées à frontier.tech@wipo.int.",
-        "Le projet de programme et la note d'information sont disponibles sur la page de la réunion.",
-        "Cette session sera consacrée à {topic}.",
-    ),
-    ooo=(
-        "Je vous remercie de votre message.",
-        "Je suis absente du bureau avec un accès limité à ma messagerie jusqu'au {deadline}.",
-        "En cas d'urgence, veuillez contacter {name} ({colleague}).",
-        "Je participe à des réunions à {city} jusqu'au {deadline}.",
-        "Votre message ne sera pas transféré.",
-    ),
-    countries=(
-        "de la France",
-        "du Sénégal",
-        "de la Côte d'Ivoire",
-        "du Canada",
-        "de la Suisse",
-        "du Maroc",
-        "de la Tunisie",
-        "du Cameroun",
-        "de la Belgique",
-        "du Bénin",
-        "d'Haïti",
-        "du Luxembourg",
-        "de Madagascar",
-        "du Burkina Faso",
-        "du Gabon",
-    ),
-    topics=(
-        "l'IA générative et le droit d'auteur",
-        "les inventions assistées par l'IA",
-        "les données d'entraînement et la fouille de textes et de données",
-        "les hypertrucages",
-        "l'utilisation de l'IA dans les offices de PI",
-        "la brevetabilité des inventions liées à l'IA",
-        "l'informatique quantique",
-        "les biens virtuels et le métavers",
-        "les secrets d'affaires et les modèles d'IA",
-        "la transparence des données d'entraînement",
-        "la gouvernance de l'IA",
-        "le renforcement des capacités des pays en développement",
-    ),
-    roles=(
-        "Conseiller",
-        "Première secrétaire",
-        "Deuxième secrétaire",
-        "Directrice des brevets",
-        "Chef du bureau de l'IA",
-        "Représentant permanent adjoint",
-        "Conseillère juridique",
-        "Attaché chargé de la propriété intellectuelle",
-    ),
-    orgs=(
-        "ministère des Affaires étrangères",
-        "ministère de l'Économie numérique",
-        "Office national de la propriété intellectuelle",
-        "ministère de la Recherche",
-        "Conseil national du numérique",
-        "Bureau du droit d'auteur",
-    ),
-    cities=(
-        "Paris",
-        "Dakar",
-        "Abidjan",
-        "Ottawa",
-        "Berne",
-        "Rabat",
-        "Tunis",
-        "Yaoundé",
-        "Bruxelles",
-        "Cotonou",
-    ),
-    months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre"),
-    sessions=(
-        "douzième session de la Conversation de l'OMPI sur la propriété intellectuelle et les technologies de pointe",
-        "12e session de la Conversation de l'OMPI sur la PI et les technologies de pointe",
-    ),
-    dates=("28 et 29 octobre 2025", "28\u201329 octobre 2025"),
-    langnames=("français", "anglais"),
-    date_fmt=_fr_date,
-    wrote="Le {date}, {name} <{addr}> a écrit :",
-    header_labels=("De :", "Envoyé :", "À :", "Cc :", "Objet :"),
-    original="-----Message d'origine-----",
-    reply=("RE : ", "RE: ", "Re: "),
-    forward=("TR : ", "TR: ", "Fwd: "),
-    auto_reply="Réponse automatique : ",
-    accepted="Accepté: ",
-    disclaimer=(
-        "Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention "
-        "exclusive de ses destinataires. Toute utilisation ou diffusion non autorisée est "
-        "interdite. Si vous avez reçu ce message par erreur, merci d'en avertir "
-        "immédiatement l'expéditeur et de le détruire."
-    ),
-    attachment_names=(
-        "Lettre_de_désignation_{country}.pdf",
-        "Note_verbale_n°{ref}.pdf",
-        "Stratégie_nationale_IA_2025.pdf",
-        "Déclaration_{country}.docx",
-        "Pouvoirs_délégation.pdf",
-        "Biographie_{last}.docx",
-        "Liste_des_participants.xlsx",
-        "Présentation_{n}.pptx",
-        "Numérisation_{n4}.pdf",
-        "photo_{n4}.jpg",
-    ),
-    wipo_staff=("Laurent", "Hoffmann", "Mbaye"),
-)
-
-ES = Lang(
-    code="es",
-    weight=13,
-    charsets=(
-        ("utf-8", "utf-8", 60),
-        ("iso-8859-1", "iso-8859-1", 28),
-        ("windows-1252", "cp1252", 12),
-    ),
-    first=(
-        ("María", "Maria"),
-        ("José", "Jose"),
-        ("Lucía", "Lucia"),
-        ("Carlos", "Carlos"),
-        ("Ana", "Ana"),
-        ("Javier", "Javier"),
-        ("Carmen", "Carmen"),
-        ("Andrés", "Andres"),
-        ("Sofía", "Sofia"),
-        ("Diego", "Diego"),
-        ("Valentina", "Valentina"),
-        ("Martín", "Martin"),
-        ("Íñigo", "Inigo"),
-    ),
-    last=(
-        ("García", "Garcia"),
-        ("Rodríguez", "Rodriguez"),
-        ("Martínez", "Martinez"),
-        ("López", "Lopez"),
-        ("Fernández", "Fernandez"),
-        ("González", "Gonzalez"),
-        ("Pérez", "Perez"),
-        ("Sánchez", "Sanchez"),
-        ("Ramírez", "Ramirez"),
-        ("Torres", "Torres"),
-        ("Núñez", "Nunez"),
-        ("Díaz", "Diaz"),
-        ("Castillo", "Castillo"),
-    ),
-    family_first=False,
-    domains=(
-        ("oepm.es", 60, True, ""),
-        ("exteriores.gob.es", 60, True, "outlook"),
-        ("impi.gob.mx", -360, False, ""),
-        ("inapi.cl", -180, False, ""),
-        ("sic.gov.co", -300, False, ""),
-        ("inpi.gob.ar", -180, False, ""),
-        ("indecopi.gob.pe", -300, False, ""),
-        ("cancilleria.gob.ec", -300, False, "outlook"),
-        ("rree.go.cr", -360, False, ""),
-        ("mrree.gub.uy", -180, False, ""),
-        ("gmail.com", -300, False, "gmail"),
-        ("hotmail.com", -360, False, "outlook"),
-        ("yahoo.es", 60, True, "apple"),
-    ),
-    greetings=(
-        "Estimados colegas:",
-        "Estimada Secretaría:",
-        "Buenos días:",
-        "Estimada Sra. {staff}:",
-        "Señoras y señores:",
-        "Hola,",
-        "Estimados señores:",
-    ),
-    closings=(
-        "Saludos cordiales,",
-        "Atentamente,",
-        "Un cordial saludo,",
-        "Muchas gracias de antemano,",
-        "Reciba un atento saludo,",
-        "Quedo a su disposición,",
-    ),
-    subjects=(
-        "Designación de delegados - {short}",
-        "Solicitud de uso de la palabra - delegación {country}",
-        "Actualización de la estrategia nacional de IA {country}",
-        "Consulta sobre la {short}",
-        "Inscripción para la sesión del {dates}",
-        "Composición de la delegación {country}",
-        "Solicitud para intervenir en el punto {item} del orden del día",
-        "Participación híbrida en la {short}",
-        "Propuesta de evento paralelo: {topic}",
-        "Nota verbal N.º {ref}",
-        "Contribución {country} sobre {topic}",
-    ),
-    sentences=(
-        "La Misión Permanente {country} saluda atentamente a la Oficina Internacional de la "
-        "Organización Mundial de la Propiedad Intelectual (OMPI) y tiene el honor de "
-        "comunicarle la composición de su delegación para la {session}.",
-        "Deseamos designar a {name}, {role}, como jefe de delegación para la {session}, que "
-        "se celebrará en Ginebra los días {dates}.",
-        "¿Podrían confirmarnos si será posible participar a distancia?",
-        "Nuestra delegación desea hacer uso de la palabra durante el debate sobre {topic}.",
-        "Adjuntamos la versión actualizada de la estrategia nacional de inteligencia "
-        "artificial {country}, aprobada en {month} de 2025.",
-        "La estrategia incluye ahora un capítulo dedicado a {topic} y a la función de la "
-        "oficina de propiedad intelectual.",
-        "Les agradeceríamos que inscribieran a los siguientes participantes: {name} ({role}) y {name2} ({role2}).",
-        "¿Cuál es el plazo para presentar declaraciones por escrito?",
-        "¿Habrá interpretación en los seis idiomas oficiales durante la sesión?",
-        "{name} sustituirá a {name2}, quien no podrá viajar a Ginebra en esas fechas.",
-        "Nuestra capital pregunta si en la sesión se abordará {topic} en el contexto del examen de patentes.",
-        "Le escribo para dar seguimiento a mi mensaje anterior sobre la solicitud de intervenir en el punto {item}.",
-        "Tomamos nota de que el plazo de inscripción vence el {deadline} y agradeceríamos un acuse de recibo.",
-        "¿Podría la Secretaría compartir el proyecto de programa y la lista de panelistas de la sesión sobre {topic}?",
-        "El {org} está consultando a las partes interesadas sobre {topic} y presentará los "
-        "resultados preliminares en el Diálogo.",
-        "Nuestra declaración se pronunciará en {langname} y no superará los tres minutos.",
-        "Quisiéramos organizar un evento paralelo sobre {topic} durante la pausa del almuerzo del {day}.",
-        "Agradecemos la nota informativa distribuida el {deadline}, que hemos remitido a los ministerios competentes.",
-        "Nuestra delegación apoya mantener el formato híbrido para facilitar la participación desde las capitales.",
-        "¿Sería posible obtener una carta de apoyo para el visado de {name}, que viajará desde {city}?",
-        "La estrategia nacional {country} se revisó en {month} de 2025 para reflejar los "
-        "avances recientes en materia de {topic}.",
-        "Asistirán {n} delegados de forma presencial y {n2} seguirán la sesión en línea.",
-        "Les agradecería que incluyeran a mi colega {name} en la lista de distribución.",
-        "¿Podrán los observadores intervenir en la sesión sobre {topic}?",
-        "Enviaremos las diapositivas de la presentación a más tardar el {deadline}.",
-        "Les pedimos disculpas por el envío tardío de la carta de designación.",
-        "Entendemos que la reunión comenzará a las {time}, hora de Ginebra, el {day}.",
-        "El {org} ha creado un grupo de trabajo sobre {topic}, presidido por {name}.",
-    ),
-    announce=(
-        "La Oficina Internacional de la OMPI se complace en anunciar que la {session} se "
-        "celebrará en Ginebra y en línea los días {dates}.",
-        "Se invita a los Estados miembros y observadores acreditados a comunicar los nombres "
-        "de sus delegados antes del {deadline}.",
-        "Las solicitudes de uso de la palabra deben enviarse a frontier.tech@wipo.int.",
-        "El proyecto de programa y la nota informativa están disponibles en la página de la reunión.",
-        "Esta sesión estará dedicada a {topic}.",
-    ),
-    ooo=(
-        "Gracias por su mensaje.",
-        "Me encuentro fuera de la oficina con acceso limitado al correo hasta el {deadline}.",
-        "Para asuntos urgentes, diríjase a {name} ({colleague}).",
-        "Estoy participando en reuniones en {city} hasta el {deadline}.",
-        "Su mensaje no será reenviado.",
-    ),
-    countries=(
-        "de España",
-        "de México",
-        "de Chile",
-        "de Colombia",
-        "de la Argentina",
-        "del Perú",
-        "del Ecuador",
-        "de Costa Rica",
-        "del Uruguay",
-        "de Panamá",
-        "de la República Dominicana",
-        "del Paraguay",
-        "de Guatemala",
-    ),
-    topics=(
-        "la IA generativa y el derecho de autor",
-        "las invenciones asistidas por IA",
-        "los datos de entrenamiento y la minería de textos y datos",
-        "los contenidos sintéticos y las ultrafalsificaciones",
-        "el uso de la IA en las oficinas de PI",
-        "la patentabilidad de las invenciones relacionadas con la IA",
-        "la computación cuántica",
-        "los bienes virtuales y el metaverso",
-        "los secretos comerciales y los modelos de IA",
-        "la transparencia de los datos de entrenamiento",
-        "la gobernanza de la IA",
-        "el fortalecimiento de capacidades en los países en desarrollo",
-    ),
-    roles=(
-        "Consejero",
-        "Primera Secretaria",
-        "Segundo Secretario",
-        "Directora de Patentes",
-        "Jefe de la Unidad de IA",
-        "Representante Permanente Alterna",
-        "Asesora Jurídica",
-        "Agregado de Propiedad Intelectual",
-    ),
-    orgs=(
-        "Ministerio de Relaciones Exteriores",
-        "Ministerio de Ciencia, Tecnología e Innovación",
-        "Instituto Nacional de Propiedad Industrial",
-        "Agencia de Gobierno Digital",
-        "Ministerio de Economía",
-    ),
-    cities=(
-        "Madrid",
-        "Ciudad de México",
-        "Santiago",
-        "Bogotá",
-        "Buenos Aires",
-        "Lima",
-        "Quito",
-        "San José",
-        "Montevideo",
-        "Asunción",
-    ),
-    months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre"),
-    sessions=(
-        "duodécima sesión del Diálogo de la OMPI sobre Propiedad Intelectual y Tecnologías de Vanguardia",
-        "12.ª sesión del Diálogo de la OMPI sobre PI y Tecnologías de Vanguardia",
-    ),
-    dates=("28 y 29 de octubre de 2025", "28\u201329 de octubre de 2025"),
-    langnames=("español", "inglés"),
-    date_fmt=_es_date,
-    wrote="El {date}, {name} (<{addr}>) escribió:",
-    header_labels=("De:", "Enviado el:", "Para:", "CC:", "Asunto:"),
-    original="-----Mensaje original-----",
-    reply=("RE: ", "Re: ", "RV: "),
-    forward=("RV: ", "Fwd: "),
-    auto_reply="Respuesta automática: ",
-    accepted="Aceptado: ",
-    disclaimer=(
-        "Este mensaje y sus archivos adjuntos son confidenciales y están dirigidos "
-        "exclusivamente a su destinatario. Si usted lo ha recibido por error, le rogamos que "
-        "lo comunique al remitente y proceda a su eliminación."
-    ),
-    attachment_names=(
-        "Carta_de_designación_{country}.pdf",
-        "Nota_verbal_N.º{ref}.pdf",
-        "Estrategia_Nacional_de_IA_2025.pdf",
-        "Declaración_{country}.docx",
-        "Credenciales.pdf",
-        "Biografía_{last}.docx",
-        "Lista_de_participantes.xlsx",
-        "Presentación_{n}.pptx",
-        "Escaneo_{n4}.pdf",
-        "foto_{n4}.jpg",
-    ),
-    wipo_staff=("Laurent", "Hoffmann", "Silva"),
-)
-
-RU = Lang(
-    code="ru",
-    weight=12,
-    charsets=(
-        ("utf-8", "utf-8", 50),
-        ("koi8-r", "koi8-r", 25),
-        ("windows-1251", "cp1251", 25),
-    ),
-    first=(
-        ("Алексей", "Aleksey"),
-        ("Ирина", "Irina"),
-        ("Дмитрий", "Dmitry"),
-        ("Ольга", "Olga"),
-        ("Сергей", "Sergey"),
-        ("Наталья", "Natalia"),
-        ("Андрей", "Andrey"),
-        ("Екатерина", "Ekaterina"),
-        ("Михаил", "Mikhail"),
-        ("Татьяна", "Tatiana"),
-        ("Владимир", "Vladimir"),
-        ("Анна", "Anna"),
-        ("Юлия", "Yulia"),
-        ("Илья", "Ilya"),
-    ),
-    last=(
-        ("Иванов|Иванова", "Ivanov|Ivanova"),
-        ("Смирнов|Смирнова", "Smirnov|Smirnova"),
-        ("Кузнецов|Кузнецова", "Kuznetsov|Kuznetsova"),
-        ("Попов|Попова", "Popov|Popova"),
-        ("Соколов|Соколова", "Sokolov|Sokolova"),
-        ("Лебедев|Лебедева", "Lebedev|Lebedeva"),
-        ("Новиков|Новикова", "Novikov|Novikova"),
-        ("Морозов|Морозова", "Morozov|Morozova"),
-        ("Волков|Волкова", "Volkov|Volkova"),
-        ("Ковальчук", "Kovalchuk"),
-        ("Назарбаев|Назарбаева", "Nazarbaev|Nazarbaeva"),
-        ("Шевчук", "Shevchuk"),
-    ),
-    family_first=False,
-    domains=(
-        ("rupto.ru", 180, False, ""),
-        ("mid.ru", 180, False, "outlook"),
-        ("fips.ru", 180, False, ""),
-        ("belgospatent.by", 180, False, ""),
-        ("kazpatent.kz", 300, False, ""),
-        ("kyrgyzpatent.kg", 360, False, ""),
-        ("economy.gov.ru", 180, False, "outlook"),
-        ("yandex.ru", 180, False, "yandex"),
-        ("mail.ru", 180, False, "mailru"),
-        ("gmail.com", 180, False, "gmail"),
-    ),
-    greetings=(
-        "Уважаемые коллеги!",
-        "Добрый день!",
-        "Уважаемая г-жа {staff}!",
-        "Уважаемый Секретариат!",
-        "Здравствуйте!",
-        "Дорогие коллеги,",
-    ),
-    closings=(
-        "С уважением,",
-        "С наилучшими пожеланиями,",
-        "Заранее благодарю,",
-        "С уважением и благодарностью,",
-        "Всего доброго,",
-    ),
-    subjects=(
-        "Назначение делегатов - {short}",
-        "Просьба о предоставлении слова - делегация {country}",
-        "Обновление национальной стратегии в области ИИ {country}",
-        "Вопрос о {short}",
-        "Регистрация на сессию {dates}",
-        "Состав делегации {country}",
-        "Выступление по пункту {item} повестки дня",
-        "Гибридный формат участия - {short}",
-        "Предложение о параллельном мероприятии: {topic}",
-        "Вербальная нота № {ref}",
-    ),
-    sentences=(
-        "Постоянное представительство {country} свидетельствует свое уважение Международному "
-        "бюро Всемирной организации интеллектуальной собственности (ВОИС) и имеет честь "
-        "сообщить состав делегации для участия в работе {session}.",
-        "Просим зарегистрировать {name} ({role}) в качестве главы делегации на заседании {dates} в Женеве.",
-        "Просим подтвердить, будет ли обеспечена возможность дистанционного участия.",
-        "Наша делегация хотела бы выступить в ходе обсуждения темы «{topic}».",
-        "Направляем обновленную редакцию национальной стратегии развития искусственного "
-        "интеллекта {country}, утвержденную в {month} 2025 года.",
-        "В стратегию включен отдельный раздел, посвященный теме «{topic}», а также роли "
-        "ведомства по интеллектуальной собственности.",
-        "Просим внести в список участников {name} ({role}) и {name2} ({role2}).",
-        "Просим сообщить крайний срок представления письменных заявлений.",
-        "Будет ли обеспечен синхронный перевод на все шесть официальных языков?",
-        "{name} заменит в составе делегации {name2}, который не сможет приехать в Женеву.",
-        "В столице интересуются, будет ли в ходе {session} рассматриваться тема «{topic}».",
-        "Пишу в продолжение своего предыдущего письма о выступлении по пункту {item}.",
-        "Принимаем к сведению, что регистрация завершается {deadline}, и просим подтвердить "
-        "получение настоящего письма.",
-        "Не могли бы вы направить проект программы и список докладчиков по теме «{topic}»?",
-        "В настоящее время {org} проводит консультации по теме «{topic}» и представит "
-        "предварительные результаты в ходе Диалога.",
-        "Выступление делегации будет сделано на {langname} языке и не превысит трех минут.",
-        "Мы хотели бы провести параллельное мероприятие по теме «{topic}» во время обеденного перерыва {day}.",
-        "Благодарим за информационную записку от {deadline}, которая направлена в профильные министерства.",
-        "Наша делегация поддерживает сохранение гибридного формата работы.",
-        "Возможно ли получить письмо для оформления визы для {name}, который вылетает из г. {city}?",
-        "Национальная стратегия {country} была пересмотрена в {month} 2025 года.",
-        "Очно будут присутствовать {n} делегатов, еще {n2} подключатся онлайн.",
-        "Прошу добавить мою коллегу {name} в список рассылки.",
-        "Презентация будет направлена не позднее {deadline}.",
-        "Приносим извинения за задержку с направлением письма о назначении.",
-        "Правильно ли мы понимаем, что заседание начнется в {time} по женевскому времени?",
-        "При {org} создана рабочая группа по теме «{topic}» под руководством {name}.",
-    ),
-    announce=(
-        "Международное бюро ВОИС сообщает, что заседание {session} состоится в Женеве и в онлайн-формате {dates}.",
-        "Государствам-членам и аккредитованным наблюдателям предлагается сообщить имена делегатов до {deadline}.",
-        "Просьбы о предоставлении слова следует направлять по адресу frontier.tech@wipo.int.",
-        "Проект программы размещен на странице заседания.",
-    ),
-    ooo=(
-        "Благодарю за ваше письмо.",
-        "Я нахожусь вне офиса с ограниченным доступом к почте до {deadline}.",
-        "По срочным вопросам просьба обращаться к {name} ({colleague}).",
-        "До {deadline} я нахожусь в командировке в г. {city}.",
-    ),
-    countries=(
-        "Российской Федерации",
-        "Республики Беларусь",
-        "Республики Казахстан",
-        "Кыргызской Республики",
-        "Республики Узбекистан",
-        "Республики Армения",
-        "Азербайджанской Республики",
-        "Республики Таджикистан",
-        "Туркменистана",
-        "Республики Молдова",
-        "Монголии",
-        "Республики Сербия",
-    ),
-    topics=(
-        "генеративный ИИ и авторское право",
-        "изобретения, созданные с помощью ИИ",
-        "данные для обучения моделей",
-        "дипфейки и синтетический контент",
-        "применение ИИ в патентных ведомствах",
-        "патентоспособность изобретений в области ИИ",
-        "квантовые вычисления",
-        "виртуальные товары и метавселенная",
-        "коммерческая тайна и модели ИИ",
-        "прозрачность обучающих данных",
-        "регулирование ИИ",
-        "наращивание потенциала развивающихся стран",
-    ),
-    roles=(
-        "советник",
-        "первый секретарь",
-        "второй секретарь",
-        "начальник патентного отдела",
-        "руководитель отдела ИИ",
-        "заместитель постоянного представителя",
-        "старший юрисконсульт",
-        "атташе по вопросам ИС",
-    ),
-    orgs=(
-        "Министерство иностранных дел",
-        "Министерство цифрового развития",
-        "Национальное патентное ведомство",
-        "Министерство науки и высшего образования",
-        "Агентство по развитию ИИ",
-    ),
-    cities=("Москва", "Минск", "Астана", "Бишкек", "Ташкент", "Ереван", "Баку", "Душанбе"),
-    months=("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре"),
-    sessions=(
-        "двенадцатой сессии Диалога ВОИС по интеллектуальной собственности и передовым технологиям",
-        "12-й сессии Диалога ВОИС по ИС и передовым технологиям",
-    ),
-    dates=("28\u201329 октября 2025 г.", "28 и 29 октября 2025 года"),
-    langnames=("русском", "английском"),
-    date_fmt=_ru_date,
-    wrote="{date}, {name} <{addr}> пишет:",
-    header_labels=("От:", "Отправлено:", "Кому:", "Копия:", "Тема:"),
-    original="-----Исходное сообщение-----",
-    reply=("RE: ", "Re: ", "Ответ: "),
-    forward=("FW: ", "Fwd: "),
-    auto_reply="Автоматический ответ: ",
-    accepted="Принято: ",
-    disclaimer=(
-        "Это сообщение и любые приложения к нему являются конфиденциальными и предназначены "
-        "исключительно для адресата. Если вы получили это сообщение по ошибке, пожалуйста, "
-        "сообщите об этом отправителю и удалите его."
-    ),
-    attachment_names=(
-        "Письмо_о_назначении_делегации.pdf",
-        "Вербальная_нота_№{ref}.pdf",
-        "Национальная_стратегия_ИИ_2025.pdf",
-        "Выступление_делегации_{country}.docx",
-        "Полномочия.pdf",
-        "Биография_{last}.docx",
-        "Список_участников.xlsx",
-        "Презентация_{n}.pptx",
-        "Скан_{n4}.pdf",
-        "IMG_{n4}.jpg",
-    ),
-    wipo_staff=("Лоран", "Хоффман"),
-)
-
-ZH = Lang(
-    code="zh",
-    weight=10,
-    charsets=(
-        ("utf-8", "utf-8", 45),
-        ("gb2312", "gb2312", 25),
-        ("gb18030", "gb18030", 20),
-        ("GBK", "gbk", 10),
-    ),
-    first=(
-        ("芳", "Fang"),
-        ("伟", "Wei"),
-        ("静", "Jing"),
-        ("磊", "Lei"),
-        ("敏", "Min"),
-        ("洋", "Yang"),
-        ("晓明", "Xiaoming"),
-        ("丽娟", "Lijuan"),
-        ("建国", "Jianguo"),
-        ("海燕", "Haiyan"),
-        ("志强", "Zhiqiang"),
-        ("雪", "Xue"),
-        ("喆", "Zhe"),
-    ),
-    last=(
-        ("王", "Wang"),
-        ("李", "Li"),
-        ("张", "Zhang"),
-        ("刘", "Liu"),
-        ("陈", "Chen"),
-        ("杨", "Yang"),
-        ("赵", "Zhao"),
-        ("黄", "Huang"),
-        ("周", "Zhou"),
-        ("吴", "Wu"),
-        ("徐", "Xu"),
-        ("孙", "Sun"),
-    ),
-    family_first=True,
-    domains=(
-        ("cnipa.gov.cn", 480, False, ""),
-        ("mfa.gov.cn", 480, False, ""),
-        ("most.gov.cn", 480, False, ""),
-        ("163.com", 480, False, "coremail"),
-        ("126.com", 480, False, "coremail"),
-        ("qq.com", 480, False, "foxmail"),
-        ("sina.com", 480, False, "foxmail"),
-        ("gmail.com", 480, False, "gmail"),
-    ),
-    greetings=(
-        "尊敬的秘书处：",
-        "各位同事：",
-        "您好！",
-        "尊敬的{staff}女士：",
-        "世界知识产权组织秘书处：",
-    ),
-    closings=("此致\n敬礼！", "顺颂商祺！", "谢谢！", "祝好！", "感谢您的支持！"),
-    subjects=(
-        "关于{short}代表团名单的函",
-        "{country}代表团申请发言",
-        "{country}国家人工智能战略更新",
-        "关于{short}的询问",
-        "{dates}会议注册事宜",
-        "申请在议程第{item}项下发言",
-        "关于{topic}的边会提议",
-        "照会第{ref}号",
-        "关于混合形式参会的问题",
-    ),
-    sentences=(
-        "{country}常驻日内瓦代表团向世界知识产权组织国际局致意，并谨通报出席{session}的代表团组成。",
-        "我们拟指派{role}{name}担任{session}的代表团团长，该会议将于{dates}在日内瓦举行。",
-        "请问本届会议是否提供远程参会方式？",
-        "我代表团希望在关于{topic}的讨论中发言。",
-        "随函附上{country}于2025年{month}通过的国家人工智能战略更新版本。",
-        "新版战略专门增加了关于{topic}以及知识产权局作用的章节。",
-        "请为以下人员办理注册：{name}（{role}）和{name2}（{role2}）。",
-        "请告知提交书面发言的截止日期。",
-        "会议期间是否提供六种正式语言的同声传译？",
-        "{name}将接替{name2}参加代表团，后者因故无法前往日内瓦。",
-        "国内主管部门询问，本届会议是否会讨论专利审查中的{topic}问题。",
-        "现就议程第{item}项下发言申请一事再次与您联系。",
-        "我们注意到注册截止日期为{deadline}，烦请确认收到本邮件。",
-        "能否请秘书处提供关于{topic}专题的会议议程草案和发言人名单？",
-        "{org}目前正在就{topic}征求各方意见，并将在对话会上介绍初步成果。",
-        "我代表团的发言将使用{langname}，时长不超过三分钟。",
-        "我们希望于{day}午休期间举办一场关于{topic}的边会。",
-        "感谢贵处于{deadline}分发的情况说明，我们已转交国内相关部委。",
-        "我代表团支持继续采用线上线下相结合的会议形式。",
-        "能否为从{city}出发的{name}出具签证支持函？",
-        "{country}国家战略已于2025年{month}修订，以反映{topic}领域的最新发展。",
-        "我方将有{n}名代表现场参会，另有{n2}名代表在线参会。",
-        "请将我的同事{name}加入对话会邮件列表。",
-        "观察员能否在关于{topic}的会议上发言？",
-        "演示文稿将于{deadline}前发送。",
-        "提名函提交较晚，敬请谅解。",
-        "据我们了解，会议将于{day}日内瓦时间{time}开始。",
-        "{org}已成立{topic}工作组，由{name}负责。",
-    ),
-    announce=(
-        "世界知识产权组织国际局谨此宣布，{session}将于{dates}在日内瓦以线上线下相结合的方式举行。",
-        "请各成员国和经认可的观察员于{deadline}前提交代表名单。",
-        "发言申请请发送至frontier.tech@wipo.int。",
-        "本届会议将重点讨论{topic}。",
-    ),
-    ooo=(
-        "感谢您的来信。",
-        "本人{deadline}前外出，查阅邮件不便。",
-        "如有急事，请联系{name}（{colleague}）。",
-        "本人正在{city}出差，将于{deadline}返回。",
-    ),
-    countries=(
-        "中国",
-        "新加坡",
-        "马来西亚",
-        "泰国",
-        "越南",
-        "老挝",
-        "柬埔寨",
-        "蒙古",
-        "巴基斯坦",
-        "印度尼西亚",
-        "哈萨克斯坦",
-        "斯里兰卡",
-    ),
-    topics=(
-        "生成式人工智能与版权",
-        "人工智能辅助发明",
-        "训练数据与文本数据挖掘",
-        "深度伪造",
-        "人工智能在知识产权局中的应用",
-        "人工智能相关发明的可专利性",
-        "量子计算",
-        "虚拟商品与元宇宙",
-        "商业秘密与人工智能模型",
-        "训练数据透明度",
-        "人工智能治理",
-        "发展中国家能力建设",
-    ),
-    roles=(
-        "参赞",
-        "一等秘书",
-        "二等秘书",
-        "专利局副局长",
-        "人工智能处处长",
-        "副常驻代表",
-        "高级法律顾问",
-        "知识产权专员",
-    ),
-    orgs=("外交部", "国家知识产权局", "科学技术部", "工业和信息化部", "国家数据局"),
-    cities=("北京", "上海", "深圳", "广州", "杭州", "成都"),
-    months=("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月"),
-    sessions=(
-        "产权组织知识产权与前沿技术对话会第十二届会议",
-        "世界知识产权组织知识产权与前沿技术对话会第12届会议",
-    ),
-    dates=("2025年10月28日至29日", "10月28日至29日"),
-    langnames=("中文", "英文"),
-    date_fmt=_zh_date,
-    wrote="在 {date}，{name} <{addr}> 写道：",
-    header_labels=("发件人:", "发送时间:", "收件人:", "抄送:", "主题:"),
-    original="------------------ 原始邮件 ------------------",
-    reply=("回复：", "答复: ", "Re: "),
-    forward=("转发：", "Fw: "),
-    auto_reply="自动回复: ",
-    accepted="已接受: ",
-    disclaimer="本邮件及其附件含有保密信息，仅限于发送给上述收件人。如果您错收了本邮件，请立即通知发件人并删除本邮件。",
-    attachment_names=(
-        "代表团名单.pdf",
-        "发言稿_{n}.docx",
-        "国家人工智能战略更新.pdf",
-        "照会{ref}.pdf",
-        "{country}代表团发言.docx",
-        "参会人员名单.xlsx",
-        "演示文稿_{n}.pptx",
-        "扫描件{n4}.pdf",
-        "IMG_{n4}.jpg",
-    ),
-    wipo_staff=("洛朗", "霍夫曼"),
-    cjk=True,
-    sentence_sep="",
-)
-
-ZH_HANT = Lang(
-    code="zh-Hant",
-    weight=1.5,
-    charsets=(("big5", "big5", 65), ("utf-8", "utf-8", 35)),
-    first=(
-        ("嘉欣", "Ka Yan"),
-        ("志偉", "Chi Wai"),
-        ("美玲", "Mei Ling"),
-        ("家豪", "Ka Ho"),
-        ("詠詩", "Wing Sze"),
-        ("俊傑", "Chun Kit"),
-    ),
-    last=(("陳", "Chan"), ("黃", "Wong"), ("李", "Lee"), ("張", "Cheung"), ("林", "Lam"), ("梁", "Leung")),
-    family_first=True,
-    domains=(
-        ("ipd.gov.hk", 480, False, ""),
-        ("cedb.gov.hk", 480, False, "outlook"),
-        ("dsedt.gov.mo", 480, False, ""),
-        ("yahoo.com.hk", 480, False, "apple"),
-    ),
-    greetings=("各位同事：", "您好：", "敬啟者："),
-    closings=("順頌時祺", "謝謝！", "此致"),
-    subjects=("關於{short}的查詢", "代表團名單", "申請發言", "關於{topic}的資料", "會議登記事宜 {dates}"),
-    sentences=(
-        "謹此通知出席{session}的代表團名單。",
-        "請問會議是否提供遙距參與的安排？",
-        "我們希望在有關{topic}的討論中發言。",
-        "隨函附上有關{topic}的最新政策文件。",
-        "請為{name}（{role}）辦理登記手續。",
-        "請告知提交書面發言的截止日期。",
-        "{name}將代替{name2}出席會議。",
-        "我們注意到登記截止日期為{deadline}，煩請確認收到本電郵。",
-        "能否提供有關{topic}的議程草案？",
-        "感謝 貴處的協助。",
-    ),
-    announce=("世界智慧財產權組織謹此宣佈，{session}將於{dates}舉行。", "請於{deadline}前提交代表名單。"),
-    ooo=(
-        "多謝來函。",
-        "本人於{deadline}前休假，未能即時回覆電郵。",
-        "如有急事，請聯絡{name}（{colleague}）。",
-    ),
-    countries=("香港", "澳門"),
-    topics=("生成式人工智能與版權", "人工智能輔助發明", "訓練數據", "量子運算", "人工智能管治"),
-    roles=("高級知識產權主任", "助理署長", "政策研究主任"),
-    orgs=("知識產權署", "商務及經濟發展局"),
-    cities=("香港", "澳門"),
-    months=("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月"),
-    sessions=("世界智慧財產權組織智慧財產權與前沿技術對話第十二屆會議",),
-    dates=("2025年10月28日至29日",),
-    langnames=("中文", "英文"),
-    date_fmt=_zh_date,
-    wrote="{name} <{addr}> 於 {date} 寫道：",
-    header_labels=("寄件者:", "寄件日期:", "收件者:", "副本:", "主旨:"),
-    original="-----原始郵件-----",
-    reply=("回覆：", "RE: "),
-    forward=("轉寄：", "FW: "),
-    auto_reply="自動回覆: ",
-    accepted="已接受: ",
-    disclaimer="本電郵及其附件可能載有機密資料，只供指定收件人使用。",
-    attachment_names=("代表團名單.pdf", "發言稿.docx", "政策文件_{n}.pdf", "IMG_{n4}.jpg"),
-    wipo_staff=("洛朗",),
-    cjk=True,
-    sentence_sep="",
-)
-
-AR = Lang(
-    code="ar",
-    weight=9,
-    charsets=(("utf-8", "utf-8", 60), ("windows-1256", "cp1256", 40)),
-    first=(
-        ("محمد", "Mohamed"),
-        ("أحمد", "Ahmed"),
-        ("فاطمة", "Fatima"),
-        ("ليلى", "Leila"),
-        ("خالد", "Khaled"),
-        ("نور", "Nour"),
-        ("عمر", "Omar"),
-        ("سارة", "Sara"),
-        ("يوسف", "Youssef"),
-        ("مريم", "Mariam"),
-        ("عبد الله", "Abdullah"),
-        ("هدى", "Hoda"),
-    ),
-    last=(
-        ("العتيبي", "Alotaibi"),
-        ("المنصوري", "Almansoori"),
-        ("حسن", "Hassan"),
-        ("إبراهيم", "Ibrahim"),
-        ("الشامي", "Alshami"),
-        ("بن علي", "Benali"),
-        ("الحربي", "Alharbi"),
-        ("عبد الرحمن", "Abdelrahman"),
-        ("القحطاني", "Alqahtani"),
-        ("السيد", "Elsayed"),
-        ("مراد", "Mourad"),
-        ("الزهراني", "Alzahrani"),
-    ),
-    family_first=False,
-    domains=(
-        ("saip.gov.sa", 180, False, ""),
-        ("egypo.gov.eg", 180, False, ""),
-        ("mofa.gov.ae", 240, False, "outlook"),
-        ("ompic.ma", 60, False, ""),
-        ("mfa.gov.dz", 60, False, ""),
-        ("mofa.gov.qa", 180, False, "outlook"),
-        ("inorpi.ind.tn", 60, False, ""),
-        ("mit.gov.jo", 180, False, ""),
-        ("gmail.com", 180, False, "gmail"),
-        ("hotmail.com", 240, False, "outlook"),
-    ),
-    greetings=(
-        "السادة الأفاضل،",
-        "تحية طيبة وبعد،",
-        "الزملاء الأعزاء،",
-        "السيدة {staff} المحترمة،",
-        "السلام عليكم ورحمة الله وبركاته،",
-    ),
-    closings=("مع خالص التحية،", "وتفضلوا بقبول فائق الاحترام،", "شكراً جزيلاً،", "مع أطيب التمنيات،"),
-    subjects=(
-        "تسمية أعضاء الوفد - {short}",
-        "طلب الكلمة - وفد {country}",
-        "تحديث الاستراتيجية الوطنية للذكاء الاصطناعي - {country}",
-        "استفسار بشأن {short}",
-        "التسجيل في الدورة {dates}",
-        "تشكيل وفد {country}",
-        "طلب الكلمة في إطار البند {item} من جدول الأعمال",
-        "مذكرة شفوية رقم {ref}",
-        "اقتراح تنظيم حدث جانبي: {topic}",
-    ),
-    sentences=(
-        "تهدي البعثة الدائمة لدى مكتب الأمم المتحدة في جنيف أطيب تحياتها إلى المكتب الدولي "
-        "للمنظمة العالمية للملكية الفكرية (الويبو)، وتتشرف بإبلاغه بتشكيل وفد {country} إلى "
-        "{session}.",
-        "نود تسمية {name}، {role}، رئيساً للوفد في {session} التي ستعقد في جنيف يومي {dates}.",
-        "يرجى التكرم بتأكيد إمكانية المشاركة عن بعد في هذه الدورة.",
-        "يرغب وفدنا في أخذ الكلمة خلال المناقشة المتعلقة بموضوع {topic}.",
-        "نرفق طيه النسخة المحدثة من الاستراتيجية الوطنية للذكاء الاصطناعي التي اعتمدتها "
-        "حكومة {country} في {month} 2025.",
-        "تتضمن الاستراتيجية الآن فصلاً مخصصاً لموضوع {topic} ولدور مكتب الملكية الفكرية.",
-        "نرجو تسجيل المشاركين التاليين: {name} ({role}) و{name2} ({role2}).",
-        "يرجى إفادتنا بالموعد النهائي لتقديم البيانات المكتوبة.",
-        "هل ستتوفر الترجمة الفورية باللغات الرسمية الست خلال الدورة؟",
-        "سيحل {name} محل {name2} في الوفد لتعذر سفره إلى جنيف في هذه التواريخ.",
-        "تستفسر العاصمة عما إذا كانت الدورة ستتناول موضوع {topic} في سياق فحص البراءات.",
-        "أكتب إليكم متابعةً لرسالتي السابقة بشأن طلب الكلمة في إطار البند {item}.",
-        "نحيط علماً بأن آخر موعد للتسجيل هو {deadline}، ونرجو تأكيد استلام هذه الرسالة.",
-        "هل يمكن للأمانة موافاتنا بمشروع البرنامج وقائمة المتحدثين في الجلسة المخصصة لموضوع {topic}؟",
-        "تجري {org} حالياً مشاورات بشأن {topic} وستعرض النتائج الأولية خلال الحوار.",
-        "سيلقي وفدنا كلمته باللغة {langname} ولن تتجاوز ثلاث دقائق.",
-        "نود تنظيم حدث جانبي حول {topic} خلال استراحة الغداء يوم {day}.",
-        "نشكركم على المذكرة الإعلامية المعممة بتاريخ {deadline}، وقد أحلناها إلى الوزارات المعنية.",
-        "يؤيد وفدنا مواصلة الحوار بصيغة هجينة لإتاحة مشاركة أوسع من العواصم.",
-        "هل يمكن الحصول على رسالة دعم لطلب تأشيرة {name} القادم من {city}؟",
-        "سيحضر {n} من أعضاء الوفد شخصياً وسيتابع {n2} آخرون الدورة عبر الإنترنت.",
-        "أرجو إضافة زميلتي {name} إلى القائمة البريدية الخاصة بالحوار.",
-        "سنرسل شرائح العرض في موعد أقصاه {deadline}.",
-        "نعتذر عن التأخر في إرسال خطاب التسمية.",
-        "نفهم أن الاجتماع سيبدأ الساعة {time} بتوقيت جنيف يوم {day}.",
-        "أنشأت {org} فريق عمل معنياً بموضوع {topic} برئاسة {name}.",
-    ),
-    announce=(
-        "يسر المكتب الدولي للويبو أن يعلن أن {session} ستعقد في جنيف وعبر الإنترنت يومي {dates}.",
-        "تدعى الدول الأعضاء والمراقبون المعتمدون إلى إرسال أسماء مندوبيهم قبل {deadline}.",
-        "ترسل طلبات أخذ الكلمة إلى العنوان frontier.tech@wipo.int.",
-        "ستركز هذه الدورة على موضوع {topic}.",
-    ),
-    ooo=(
-        "شكراً على رسالتكم.",
-        "أنا خارج المكتب حتى {deadline} مع إمكانية محدودة للاطلاع على البريد الإلكتروني.",
-        "للأمور العاجلة يرجى الاتصال بـ{name} ({colleague}).",
-        "أشارك في اجتماعات في {city} حتى {deadline}.",
-    ),
-    countries=(
-        "المملكة العربية السعودية",
-        "جمهورية مصر العربية",
-        "الإمارات العربية المتحدة",
-        "المملكة المغربية",
-        "الجمهورية الجزائرية",
-        "دولة قطر",
-        "سلطنة عمان",
-        "المملكة الأردنية الهاشمية",
-        "الجمهورية التونسية",
-        "دولة الكويت",
-        "مملكة البحرين",
-        "الجمهورية اللبنانية",
-    ),
-    topics=(
-        "الذكاء الاصطناعي التوليدي وحق المؤلف",
-        "الاختراعات بمساعدة الذكاء الاصطناعي",
-        "بيانات التدريب واستخراج النصوص والبيانات",
-        "التزييف العميق",
-        "استخدام الذكاء الاصطناعي في مكاتب الملكية الفكرية",
-        "أهلية الاختراعات المتعلقة بالذكاء الاصطناعي للحماية بالبراءات",
-        "الحوسبة الكمومية",
-        "السلع الافتراضية والميتافيرس",
-        "الأسرار التجارية ونماذج الذكاء الاصطناعي",
-        "شفافية بيانات التدريب",
-        "حوكمة الذكاء الاصطناعي",
-        "بناء القدرات في البلدان النامية",
-    ),
-    roles=(
-        "مستشار",
-        "سكرتير أول",
-        "سكرتيرة ثانية",
-        "مدير إدارة البراءات",
-        "رئيسة وحدة الذكاء الاصطناعي",
-        "نائب المندوب الدائم",
-        "مستشار قانوني أول",
-        "ملحق الملكية الفكرية",
-    ),
-    orgs=(
-        "وزارة الخارجية",
-        "الهيئة السعودية للملكية الفكرية",
-        "وزارة الاقتصاد الرقمي",
-        "أكاديمية البحث العلمي والتكنولوجيا",
-        "الهيئة الوطنية للبيانات والذكاء الاصطناعي",
-    ),
-    cities=("الرياض", "القاهرة", "أبوظبي", "الرباط", "الجزائر", "الدوحة", "تونس", "عمّان"),
-    months=("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر"),
-    sessions=(
-        "الدورة الثانية عشرة لحوار الويبو بشأن الملكية الفكرية والتكنولوجيات الحدودية",
-        "الدورة 12 لحوار الويبو حول الملكية الفكرية والتكنولوجيات الحدودية",
-    ),
-    dates=("28 و29 أكتوبر 2025", "28-29 أكتوبر 2025"),
-    langnames=("العربية", "الإنجليزية"),
-    date_fmt=_ar_date,
-    wrote="في {date}، كتب {name} <{addr}>:",
-    header_labels=("من:", "تم الإرسال:", "إلى:", "نسخة:", "الموضوع:"),
-    original="-----الرسالة الأصلية-----",
-    reply=("رد: ", "RE: "),
-    forward=("إعادة توجيه: ", "FW: "),
-    auto_reply="رد تلقائي: ",
-    accepted="تم القبول: ",
-    disclaimer=(
-        "هذه الرسالة وأي مرفقات بها سرية ومخصصة فقط للمرسل إليه. إذا تلقيت هذه الرسالة عن "
-        "طريق الخطأ، يرجى إبلاغ المرسل وحذفها."
-    ),
-    attachment_names=(
-        "مذكرة_شفوية_{ref}.pdf",
-        "قائمة_الوفد.pdf",
-        "كلمة_وفد_{country}.docx",
-        "الاستراتيجية_الوطنية_للذكاء_الاصطناعي.pdf",
-        "السيرة_الذاتية_{last}.docx",
-        "عرض_{n}.pptx",
-        "IMG_{n4}.jpg",
-    ),
-    wipo_staff=("لوران", "هوفمان"),
-    rtl=True,
-)
-
-JA = Lang(
-    code="ja",
-    weight=1.5,
-    charsets=(("iso-2022-jp", "iso-2022-jp", 80), ("utf-8", "utf-8", 20)),
-    first=(
-        ("健太", "Kenta"),
-        ("由美", "Yumi"),
-        ("大輔", "Daisuke"),
-        ("さくら", "Sakura"),
-        ("浩", "Hiroshi"),
-        ("直子", "Naoko"),
-    ),
-    last=(
-        ("佐藤", "Sato"),
-        ("鈴木", "Suzuki"),
-        ("高橋", "Takahashi"),
-        ("田中", "Tanaka"),
-        ("渡辺", "Watanabe"),
-        ("山本", "Yamamoto"),
-    ),
-    family_first=True,
-    domains=(
-        ("jpo.go.jp", 540, False, ""),
-        ("mofa.go.jp", 540, False, "outlook"),
-        ("meti.go.jp", 540, False, ""),
-    ),
-    greetings=("WIPO事務局 ご担当者様", "ご担当者様", "お世話になっております。"),
-    closings=("よろしくお願いいたします。", "以上、よろしくお願い申し上げます。"),
-    subjects=(
-        "{short} 出席者登録について",
-        "発言申請（議題{item}）",
-        "{topic}に関する資料送付",
-        "会議日程（{dates}）についての質問",
-    ),
-    sentences=(
-        "{session}に出席する日本代表団の名簿をお送りいたします。",
-        "{name}（{role}）が代表団長として出席いたします。",
-        "遠隔での参加は可能でしょうか。",
-        "{topic}に関する議論において発言を希望いたします。",
-        "資料は{deadline}までにお送りいたします。",
-        "登録の締切は{deadline}と理解しておりますが、受領のご確認をお願いいたします。",
-        "{name}が{name2}に代わって出席いたします。",
-        "{org}では{topic}について検討を進めております。",
-        "当日は{time}開始と理解しております。",
-    ),
-    announce=("{session}は{dates}にジュネーブで開催されます。",),
-    ooo=(
-        "ご連絡ありがとうございます。",
-        "{deadline}まで不在にしております。",
-        "急ぎの場合は{name}（{colleague}）までご連絡ください。",
-    ),
-    countries=("日本",),
-    topics=("生成AIと著作権", "AIを利用した発明", "学習データ", "量子コンピュータ", "AIガバナンス"),
-    roles=("参事官", "一等書記官", "国際政策課長"),
-    orgs=("特許庁", "外務省", "経済産業省"),
-    cities=("東京", "大阪"),
-    months=("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月"),
-    sessions=("知的財産とフロンティア技術に関するWIPO対話第12回会合",),
-    dates=("2025年10月28日から29日",),
-    langnames=("日本語", "英語"),
-    date_fmt=_zh_date,
-    wrote="{date} {name} <{addr}>:",
-    header_labels=("差出人:", "送信日時:", "宛先:", "CC:", "件名:"),
-    original="-----Original Message-----",
-    reply=("RE: ", "Re: "),
-    forward=("FW: ", "転送: "),
-    auto_reply="自動応答: ",
-    accepted="承諾: ",
-    disclaimer="本メールは機密情報を含む場合があります。誤って受信された場合は削除してください。",
-    attachment_names=("出席者名簿.pdf", "発言要旨.docx", "資料_{n}.pdf"),
-    wipo_staff=("ローラン",),
-    cjk=True,
-    sentence_sep="",
-)
-
-LANGS: tuple[Lang, ...] = (EN, FR, ES, RU, ZH, ZH_HANT, AR, JA)
-
-SHORT_NAMES = {
-    "en": ("WIPO Conversation, 12th session", "CONV/12", "WIPO/IP/CONV/GE/25"),
-    "fr": ("Conversation de l'OMPI, 12e session", "WIPO/IP/CONV/GE/25"),
-    "es": ("12.ª sesión del Diálogo de la OMPI", "WIPO/IP/CONV/GE/25"),
-    "ru": ("12-й сессии Диалога ВОИС", "WIPO/IP/CONV/GE/25"),
-    "zh": ("对话会第十二届会议", "WIPO/IP/CONV/GE/25"),
-    "zh-Hant": ("對話第十二屆會議",),
-    "ar": ("الدورة الثانية عشرة للحوار", "WIPO/IP/CONV/GE/25"),
-    "ja": ("WIPO対話第12回会合",),
-}
-
-WIPO_SUBJECTS = (
-    "WIPO Conversation on IP and Frontier Technologies - Twelfth Session: Information Note",
-    "Invitation: 12th session of the WIPO Conversation on IP and Frontier Technologies",
-    "Reminder: registration for the WIPO Conversation closes soon",
-    "Conversation de l'OMPI - douzième session : note d'information",
-    "Diálogo de la OMPI - duodécima sesión: nota informativa",
-)
-
-NEWSLETTERS = (
-    ("OECD.AI Policy Observatory", "newsletter@oecd.ai", "oecd.ai", "en"),
-    ("AI for Good", "news@aiforgood.itu.int", "itu.int", "en"),
-    ("Managing IP Daily", "newsletters@managingip.com", "managingip.com", "en"),
-    ("IP Watch", "info@ip-watch.org", "ip-watch.org", "en"),
-    ("WIPO Newsletter", "newsletter@wipo.int", "wipo.int", "en"),
-    ("La Lettre du numérique", "lettre@numerique.gouv.fr", "numerique.gouv.fr", "fr"),
-    ("Boletín de Propiedad Intelectual", "boletin@ompi-noticias.org", "ompi-noticias.org", "es"),
-)
-
-BOUNCE_REASONS = (
-    "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual mailbox table",
-    "552 5.2.2 <{rcpt}>: Mailbox full",
-    "550 5.7.1 Message rejected as spam by Content Filtering",
-    "554 5.4.14 Hop count exceeded - possible mail loop ATTR34",
-    "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
-)
+@functools.cache
+def load_texts(data_dir: Path = DATA_DIR) -> Texts:
+    """Read the text tables (once per process and directory)."""
+    langs = tuple(Lang(**_read_toml(data_dir / f"{code}.toml")) for code in LANGUAGES)
+    common = _read_toml(data_dir / "common.toml")
+    common["newsletters"] = tuple(Newsletter(**n) for n in common["newsletters"])
+    return Texts(langs=langs, **common)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2018,16 +575,16 @@ class _Slots(dict[str, str]):
         elif key == "session":
             value = rng.choice(lang.sessions)
         elif key == "short":
-            value = rng.choice(SHORT_NAMES[lang.code])
+            value = rng.choice(lang.short_names)
         elif key == "dates":
             value = rng.choice(lang.dates)
         elif key == "langname":
             value = rng.choice(lang.langnames)
         elif key == "deadline":
             day, month = rng.choice(((15, 9), (30, 9), (1, 10), (10, 10), (15, 10), (20, 10), (24, 10), (3, 11)))
-            value = lang.date_fmt(day, month)
+            value = lang.date(day, month)
         elif key == "day":
-            value = lang.date_fmt(rng.choice((28, 29)), 10)
+            value = lang.date(rng.choice((28, 29)), 10)
         elif key == "time":
             value = rng.choice(("10:00", "9:30", "15:00", "14:30", "10h00"))
         elif key == "item":
@@ -2043,7 +600,7 @@ class _Slots(dict[str, str]):
         elif key == "colleague":
             p = self.persona
             domain = p.domain if p else "wipo.int"
-            value = f"{g.person_name(EN)[1].split()[0].lower()}.{rng.randint(1, 99)}@{domain}"
+            value = f"{g.person_name(g.en)[1].split()[0].lower()}.{rng.randint(1, 99)}@{domain}"
         elif key == "last":
             value = g.person_name(lang)[0].split()[-1]
         elif key == "mm":
@@ -2065,6 +622,10 @@ class _MessageFactory:
     """Holds the random state, the blob, the personas and the thread history of one run."""
 
     def __init__(self, seed: int, total: int) -> None:
+        self.texts = load_texts()
+        self.langs = self.texts.langs
+        self.by_code = {lang.code: lang for lang in self.langs}
+        self.en = self.by_code["en"]
         self.rng = random.Random(seed)
         self.total = max(total, 1)
         self.blob = _Blob(seed)
@@ -2072,10 +633,10 @@ class _MessageFactory:
         self.history: deque[Sent] = deque(maxlen=400)
         self.tokens = 0
         # Senders per language, a few of them writing much more than the others (Zipf-like).
-        self.lang_cum = list(itertools.accumulate(lang.weight for lang in LANGS))
+        self.lang_cum = list(itertools.accumulate(lang.weight for lang in self.langs))
         self.personas: list[list[Persona]] = []
         self.persona_cum: list[list[float]] = []
-        for lang in LANGS:
+        for lang in self.langs:
             count = max(6, int(lang.weight * 12))
             self.personas.append([self._persona(lang) for _ in range(count)])
             self.persona_cum.append(list(itertools.accumulate(1.0 / (i + 4) for i in range(count))))
@@ -2086,8 +647,8 @@ class _MessageFactory:
         rng = self.rng
         first, first_latin = rng.choice(lang.first)
         last, last_latin = rng.choice(lang.last)
-        if lang is RU:
-            female = first[-1] in "ая"
+        if lang.feminine_endings:
+            female = first[-1] in lang.feminine_endings
         elif female is None:
             female = rng.random() < 0.5
         if "|" in last:
@@ -2097,7 +658,7 @@ class _MessageFactory:
             native = f"{last}{first}" if lang.cjk else f"{last} {first}"
             latin = f"{last_latin.upper()} {first_latin}"
         else:
-            if lang is ES and rng.random() < 0.4:
+            if lang.second_surname and rng.random() < lang.second_surname:
                 last2 = rng.choice(lang.last)[0]
                 last = f"{last} {last2}"
             native = f"{first} {last}"
@@ -2163,7 +724,7 @@ class _MessageFactory:
             cte=cte,
             role=role,
             org=org,
-            show_latin=rng.random() < 0.15 and lang is not EN,
+            show_latin=rng.random() < 0.15 and lang is not self.en,
             disclaimer=rng.random() < 0.3,
             signature=(),
             female=female,
@@ -2174,7 +735,7 @@ class _MessageFactory:
     def _signature(self, p: Persona) -> tuple[str, ...]:
         rng = self.rng
         lines = [p.name]
-        if p.lang is not EN and rng.random() < 0.5:
+        if p.lang is not self.en and rng.random() < 0.5:
             lines.append(p.latin)
         lines += [p.role, p.org]
         if rng.random() < 0.7:
@@ -2582,16 +1143,7 @@ class _MessageFactory:
     def exchange_tail(self, p: Persona, lean: bool, has_attach: bool) -> list[tuple[str, str]]:
         rng = self.rng
         tok = self.blob.token
-        tag = {
-            "en": "en-US",
-            "fr": "fr-FR",
-            "es": "es-ES",
-            "ru": "ru-RU",
-            "zh": "zh-CN",
-            "zh-Hant": "zh-HK",
-            "ar": "ar-SA",
-            "ja": "ja-JP",
-        }[p.lang.code]
+        tag = p.lang.locale
         out = [
             ("Accept-Language", tag if tag == "en-US" else f"{tag}, en-US"),
             ("Content-Language", tag),
@@ -2691,7 +1243,7 @@ class _MessageFactory:
 
     def persona(self) -> Persona:
         rng = self.rng
-        index = rng.choices(range(len(LANGS)), cum_weights=self.lang_cum)[0]
+        index = rng.choices(range(len(self.langs)), cum_weights=self.lang_cum)[0]
         return rng.choices(self.personas[index], cum_weights=self.persona_cum[index])[0]
 
     def thread(self, p: Persona) -> tuple[str, Sent | None, str]:
@@ -2707,7 +1259,7 @@ class _MessageFactory:
                     base = base[len(prefix) :]
             return "thread", parent, rng.choice(lang.reply) + base
         if r < 0.45:
-            return "wipo", None, rng.choice(lang.reply) + rng.choice(WIPO_SUBJECTS)
+            return "wipo", None, rng.choice(lang.reply) + rng.choice(self.texts.wipo_subjects)
         if r < 0.5:
             return "forward", None, rng.choice(lang.forward) + self.subject(lang, p)
         return "new", None, self.subject(lang, p)
@@ -2718,27 +1270,23 @@ class _MessageFactory:
         """Quoted text for a reply or forward, the parent's Message-ID and the References."""
         rng = self.rng
         lang = p.lang
+        texts = self.texts
         if mode == "thread" and parent is not None:
             q_name, q_addr = parent.persona.name, parent.persona.addr
             q_date, q_text, q_id = parent.date, parent.text, parent.msgid
             q_subject = parent.subject
             refs = parent.refs
         elif mode in ("wipo", "forward"):
-            q_lang = lang if lang.code in ("fr", "es", "ru", "zh", "ar") and rng.random() < 0.5 else EN
-            q_name = rng.choice(
-                ("WIPO Frontier Technologies", "Frontier Technologies", "WIPO Conversation Secretariat")
-            )
+            q_lang = lang if lang.code in ("fr", "es", "ru", "zh", "ar") and rng.random() < 0.5 else self.en
+            q_name = rng.choice(texts.secretariat_names)
             q_addr = MAILBOX
             q_date = when - timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600))
-            paras = [rng.choice(("Dear Colleagues,", "Excellencies,"))]
+            paras = [rng.choice(texts.secretariat_greetings)]
             paras += self.paragraphs(q_lang, None, rng.randint(200, 900), q_lang.announce)
-            paras.append(
-                "Best regards,\nFrontier Technologies Division\nWorld Intellectual "
-                "Property Organization (WIPO)\n34, chemin des Colombettes, 1211 Geneva 20"
-            )
+            paras.append(texts.secretariat_signature)
             q_text = "\n\n".join(paras)
             q_id = f"<{self.hexid(32)}@wipo.int>"
-            q_subject = rng.choice(WIPO_SUBJECTS)
+            q_subject = rng.choice(texts.wipo_subjects)
             refs = ()
         else:
             return "", None, ()
@@ -2782,19 +1330,10 @@ class _MessageFactory:
         headers += self.client_headers(p, lean, subject, has_attach)
         display = p.latin if p.show_latin else p.name
         headers.append(("From", self.address_list("From", [(display, p.addr)], p.label, p.codec)))
-        to_name = rng.choice(
-            (
-                "",
-                "",
-                "Frontier Technologies",
-                "WIPO Frontier Technologies",
-                "'frontier.tech@wipo.int'",
-                "frontier.tech",
-            )
-        )
+        to_name = rng.choice(self.texts.to_names)
         to = [(to_name, MAILBOX)]
         if rng.random() < 0.15:
-            to += [(rng.choice(EN.wipo_staff).split()[-1], f"conversation.{rng.randint(1, 9)}@wipo.int")]
+            to += [(rng.choice(self.en.wipo_staff).split()[-1], f"conversation.{rng.randint(1, 9)}@wipo.int")]
         headers.append(("To", self.address_list("To", to, p.label, p.codec)))
         r = rng.random()
         if r < 0.35:
@@ -3011,7 +1550,7 @@ class _MessageFactory:
                 when = parent.date + timedelta(seconds=30)
         if kind == "calendar":
             mode, parent = "new", None
-            subject = lang.accepted + WIPO_SUBJECTS[1]
+            subject = lang.accepted + self.texts.wipo_subjects[1]
         msgid = self.msgid(p.client, p.domain)
         has_attach = kind in ("mixed", "forward")
         lean = target < 7 * KIB and rng.random() < 0.8
@@ -3038,8 +1577,8 @@ class _MessageFactory:
         sig = [rng.choice(lang.closings), "", *p.signature]
         if p.disclaimer:
             sig += ["", lang.disclaimer]
-            if lang is not EN and rng.random() < 0.5:
-                sig += ["", EN.disclaimer]
+            if lang is not self.en and rng.random() < 0.5:
+                sig += ["", self.en.disclaimer]
         logo = (
             f"image001.png@01DC{self.hexid(4, True)}.{self.hexid(8, True)}"
             if with_html and rng.random() < 0.3
@@ -3145,12 +1684,12 @@ class _MessageFactory:
 
     def attachment_name(self, p: Persona) -> tuple[str, str]:
         rng = self.rng
-        lang = p.lang if rng.random() < 0.8 else EN
+        lang = p.lang if rng.random() < 0.8 else self.en
         if rng.random() < 0.15:
             kind = rng.choices([k for k, _ in ATTACHMENT_KIND_WEIGHTS], [w for _, w in ATTACHMENT_KIND_WEIGHTS])[0]
             if kind == "tnef":
                 return "winmail.dat", kind
-            stem = rng.choice(("document", "scan", "Doc1", "attachment"))
+            stem = rng.choice(self.texts.attachment_stems)
             return f"{stem}{rng.randint(1, 99)}.{FILE_KINDS[kind].ext}", kind
         template = rng.choice(lang.attachment_names)
         name = template.format_map(_Slots(self, lang, p)).replace(" ", "_").replace("/", "-")
@@ -3242,7 +1781,7 @@ class _MessageFactory:
         rng = self.rng
         p = self.persona()
         lang = p.lang
-        subject = lang.auto_reply + rng.choice(WIPO_SUBJECTS)
+        subject = lang.auto_reply + rng.choice(self.texts.wipo_subjects)
         msgid = self.msgid(p.client, p.domain)
         msg = EmailMessage(policy=POLICY)
         for k, v in self.received(p, when):
@@ -3265,8 +1804,8 @@ class _MessageFactory:
         msg.set_raw("MIME-Version", "1.0")
         sep = lang.sentence_sep
         paras = [sep.join(self.sentence(lang, lang.ooo, p) for _ in range(3))]
-        if lang is not EN:
-            paras.append(" ".join(self.sentence(EN, EN.ooo, p) for _ in range(2)))
+        if lang is not self.en:
+            paras.append(" ".join(self.sentence(self.en, self.en.ooo, p) for _ in range(2)))
         sig = list(p.signature[:3])
         plain = "\n\n".join(paras) + "\n\n" + "\n".join(sig) + "\n"
         if p.client in ("outlook", "exchange") and rng.random() < 0.7:
@@ -3287,7 +1826,7 @@ class _MessageFactory:
         else:
             sender = "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@wipo.int>"
             subject = self.encode_text_header(
-                "Undeliverable: " + rng.choice(WIPO_SUBJECTS), "utf-8", "utf-8", "Subject", "outlook"
+                "Undeliverable: " + rng.choice(self.texts.wipo_subjects), "utf-8", "utf-8", "Subject", "outlook"
             )
             relay = "EXCH02.wipo.int"
         msg = EmailMessage(policy=POLICY)
@@ -3300,25 +1839,11 @@ class _MessageFactory:
             relay,
         )
         msg.set_raw("Auto-Submitted", "auto-replied")
-        reason = rng.choice(BOUNCE_REASONS).format(rcpt=rcpt)
+        reason = rng.choice(self.texts.bounce_reasons).format(rcpt=rcpt)
         if postfix:
-            notice = (
-                "This is the mail system at host mx1.wipo.int.\n\nI'm sorry to have to inform "
-                "you that your message could not\nbe delivered to one or more recipients. It's "
-                "attached below.\n\nFor further assistance, please send mail to postmaster.\n\n"
-                "If you do so, please include this problem report. You can\ndelete your own "
-                "text from the attached returned message.\n\n                   The mail system"
-                f"\n\n<{rcpt}>: host mx.{victim.domain}[{self.ip('')}] said:\n    {reason} "
-                "(in reply to RCPT TO command)\n"
-            )
+            notice = self.texts.postfix_bounce.format(rcpt=rcpt, domain=victim.domain, ip=self.ip(""), reason=reason)
         else:
-            notice = (
-                f"Delivery has failed to these recipients or groups:\n\n{rcpt}\nThe email "
-                "address you entered couldn't be found. Please check the recipient's email "
-                "address and try to resend the message.\n\nDiagnostic information for "
-                f"administrators:\n\nGenerating server: EXCH02.wipo.int\n\n{rcpt}\n"
-                f"Remote server returned '{reason}'\n"
-            )
+            notice = self.texts.exchange_bounce.format(rcpt=rcpt, reason=reason)
         note = EmailMessage(policy=POLICY)
         self.text_part(note, notice, "plain", "us-ascii", "ascii", "7bit")
         note.set_raw("Content-Description", "Notification")
@@ -3342,12 +1867,12 @@ class _MessageFactory:
         original.set_raw("To", self.address("", rcpt, "utf-8", "utf-8"))
         original.set_raw(
             "Subject",
-            self.encode_text_header(rng.choice(WIPO_SUBJECTS), "utf-8", "utf-8", "Subject", "outlook"),
+            self.encode_text_header(rng.choice(self.texts.wipo_subjects), "utf-8", "utf-8", "Subject", "outlook"),
         )
         original.set_raw("Date", format_datetime(self.local(when - timedelta(seconds=9), 60, True)))
         original.set_raw("Message-ID", f"<{self.hexid(32)}@wipo.int>")
         original.set_raw("MIME-Version", "1.0")
-        lang = victim.lang if victim.lang.code in ("fr", "es") else EN
+        lang = victim.lang if victim.lang.code in ("fr", "es") else self.en
         body = "\n\n".join(self.paragraphs(lang, None, max(300, target - 3500), lang.announce)) + "\n"
         returned = EmailMessage(policy=POLICY)
         if rng.random() < 0.5:
@@ -3365,8 +1890,8 @@ class _MessageFactory:
 
     def newsletter(self, when: datetime, target: int) -> bytes:
         rng = self.rng
-        name, addr, domain, code = rng.choice(NEWSLETTERS)
-        lang = {"en": EN, "fr": FR, "es": ES}[code]
+        name, addr, domain, code = rng.choice(self.texts.newsletters)
+        lang = self.by_code[code]
         msg = EmailMessage(policy=POLICY)
         msgid = f"<{self.hexid(20)}.{rng.randint(10**6, 10**7)}@mail.{domain}>"
         if msgid in self.seen_ids:
@@ -3432,10 +1957,7 @@ class _MessageFactory:
                 'ion:none;font-weight:bold">Read more &rarr;</a>\n</td></tr>'
             )
             size += len(items_html[-1]) * html_factor + len(items_plain[-1]) * 1.06
-        footer = (
-            f"You are receiving this e-mail because you subscribed to {name}.\n"
-            f"Unsubscribe: https://{domain}/unsubscribe?u={token}\n"
-        )
+        footer = self.texts.newsletter_footer.format(name=name, domain=domain, token=token)
         items_plain.append(footer)
         items_html.append(
             '<tr><td style="padding:24px;font:11px Arial,sans-serif;color:#888888">'
