@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config.knowledge import load_knowledge, load_session_words
-from handlers.events import Event, build_calendar, deadline_status, match_event
+from handlers.events import Event, build_calendar, deadline_status, match_event, other_session, sessions_named
 from handlers.language import detect_language
 from handlers.text import split_own_text
 from handlers.triage import triage
@@ -136,3 +136,33 @@ def test_the_demo_mailbox_is_triaged_as_its_file_names_say(sample: Path) -> None
     assert kind in SAMPLE_KINDS, f"{sample.name}: name a new sample after its category"
     parsed = parse_message(sample.read_bytes())
     assert triage(parsed, KNOWLEDGE, attachment_text(parsed)).category == SAMPLE_KINDS[kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "sessions"),
+    [
+        ("We wish to speak at the 13th session of the Conversation.", [13]),
+        ("lors de la treizième session du Dialogue", [13]),
+        ("en la 13.ª sesión de la Conversación", [13]),
+        ("на тринадцатой сессии Диалога", [13]),
+        ("في الدورة الثالثة عشرة لمحادثة الويبو", [13]),
+        ("للدورة الثانية عشرة", [12]),
+        ("出席第十三届会议", [13]),
+        ("第13届对话会", [13]),
+        ("the twelfth session", [12]),
+        ("the deadline of 10 October for the information-exchange session", []),
+        ("on the 13th of October we held a session", []),
+        ("twelfth and thirteenth of the month", []),
+    ],
+)
+def test_the_session_a_text_names(text: str, sessions: list[int]) -> None:
+    assert sessions_named(text, KNOWLEDGE.calendar) == sessions
+
+
+def test_a_later_session_or_year_is_not_for_the_configured_events() -> None:
+    calendar = KNOWLEDGE.calendar  # the 12th session, in 2025
+    assert other_session("a speaker for the 13th session", calendar) == "later"
+    assert other_session("not this year's twelfth session but the next one in 2026", calendar) == "later"
+    assert other_session("as at the 11th session", calendar) == "earlier"
+    assert other_session("as at the 11th session, we ask to speak at the 12th session", calendar) is None
+    assert other_session("our strategy adopted in 2024", calendar) is None
