@@ -19,6 +19,7 @@ from service import repository
 from service.archive import Archive
 from service.models import Message
 from service.pipeline import attachment_text
+from service.stored import read_parsed
 
 COMPARED = ("category", "language", "needs_triage", "event", "deadline_status", "acknowledge", "fields")
 
@@ -79,9 +80,8 @@ def retriage(engine: Engine, archive: Archive, knowledge: Knowledge, *, since: d
 
 
 def _decide(message: Message, archive: Archive, knowledge: Knowledge) -> Triage | None:
-    internaldate = message.received_at if message.source == "imap" else None
     try:
-        parsed = parse_message(archive.get(message.sha256), internaldate=internaldate)
+        parsed = read_parsed(archive, message)  # the arrival time stored for it, whatever the source
         return triage(parsed, knowledge, attachment_text(parsed))
     except (MessageParseError, OSError, Exception):
         return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi import Path as FastAPIPath
 from sqlmodel import Session, select
 
 from service.models import User
+from service.review import MAX_ROW_ID
 from service.web.security import new_token, same_token
 
 
@@ -74,3 +76,9 @@ async def check_csrf(request: Request) -> None:
         given = str(form.get("csrf_token") or "")
     if not same_token(request.session.get("csrf"), given):
         raise HTTPException(403, "CSRF token missing or wrong")
+
+
+SignedIn = Annotated[dict[str, Any], Depends(current_user)]
+Admin = Annotated[dict[str, Any], Depends(admin_user)]
+Csrf = Annotated[None, Depends(check_csrf)]
+RowId = Annotated[int, FastAPIPath(ge=1, le=MAX_ROW_ID)]  # a larger number in a URL is refused, not a crash

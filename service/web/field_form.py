@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from handlers.field_rules import CONTRACTS, MEASURE_TYPES
+from handlers.clearinghouse_update import MEASURE_TYPES
+from handlers.registry import CONTRACTS
 
 DELEGATE_KEYS = ("title", "name", "email")
 BLANK_ROWS = 2

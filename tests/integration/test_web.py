@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from handlers.gender import gender_counts
 from service.models import Acknowledgment, AuditEvent, Message, User
-from service.web import dashboard
+from service.web import dashboard_data as dashboard
 from service.web.app import create_app
 from service.web.display import ack_text
 from service.web.security import hash_password, verify_password

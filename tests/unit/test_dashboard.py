@@ -13,19 +13,14 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from config.settings import load_settings
-from handlers.events import SUBMISSIONS, Event
+from handlers.events import Event
 from handlers.gender import gender_counts, gender_of
+from handlers.registry import SUBMISSIONS
 from service.models import Message, User
-from service.web import dashboard
+from service.web import dashboard_data as dashboard
 from service.web.app import create_app
-from service.web.dashboard import (
-    bar_chart_svg,
-    day_bounds,
-    day_chart_svg,
-    per_day,
-    shares,
-    tally,
-)
+from service.web.charts import bar_chart_svg, day_chart_svg
+from service.web.dashboard_data import day_bounds, per_day, shares, tally
 from service.web.security import hash_password
 from service.worker import build_ingestor, ingest_files
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, select
 
 from service.models import User
-from service.web.deps import admin_user, check_csrf, current_user
+from service.web.deps import Admin, Csrf, SignedIn
+from service.web.pages import render
 
 ROLES = ("reviewer", "admin")
-Admin = Annotated[dict[str, Any], Depends(admin_user)]
+
+router = APIRouter()
 
 
 def change(user: User, action: str, actor: str) -> None:
@@ -47,32 +49,25 @@ def api_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def register(app: FastAPI) -> None:
-    """Add ``/admin/users`` and ``/docs``."""
+@router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+def users_page(request: Request, user: Admin) -> Response:
+    with Session(request.app.state.engine) as session:
+        accounts = session.exec(select(User).order_by(User.name)).all()
+    return render(request, "users.html", user, accounts=accounts)
 
-    @app.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
-    def users_page(request: Request, user: Admin) -> Response:
-        with Session(app.state.engine) as session:
-            accounts = session.exec(select(User).order_by(User.name)).all()
-        return app.state.templates.TemplateResponse(
-            request, "users.html", {"user": user, "csrf": user["csrf"], "accounts": accounts}
-        )
 
-    @app.post("/admin/users/{name}", include_in_schema=False)
-    def users_change(
-        name: str, user: Admin, _csrf: Annotated[None, Depends(check_csrf)], action: Annotated[str, Form()]
-    ) -> Response:
-        with Session(app.state.engine) as session:
-            account = session.exec(select(User).where(User.name == name)).first()
-            if account is None:
-                raise HTTPException(404, f"no user {name!r}")
-            change(account, action, user["name"])
-            session.add(account)
-            session.commit()
-        return RedirectResponse("/admin/users", status_code=303)
+@router.post("/admin/users/{name}", include_in_schema=False)
+def users_change(request: Request, name: str, user: Admin, _csrf: Csrf, action: Annotated[str, Form()]) -> Response:
+    with Session(request.app.state.engine) as session:
+        account = session.exec(select(User).where(User.name == name)).first()
+        if account is None:
+            raise HTTPException(404, f"no user {name!r}")
+        change(account, action, user["name"])
+        session.add(account)
+        session.commit()
+    return RedirectResponse("/admin/users", status_code=303)
 
-    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs(request: Request, user: Annotated[dict[str, Any], Depends(current_user)]) -> Response:
-        return app.state.templates.TemplateResponse(
-            request, "api.html", {"user": user, "csrf": user["csrf"], "operations": api_operations(app.openapi())}
-        )
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def docs(request: Request, user: SignedIn) -> Response:
+    return render(request, "api.html", user, operations=api_operations(request.app.openapi()))
