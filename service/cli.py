@@ -14,27 +14,34 @@ from email import policy as email_policy
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from config.events import EventsError
+from config.knowledge import load_knowledge
 from config.settings import AckMode, Settings, SettingsError, load_settings
-from handlers.evaluation import CATEGORIES
-from handlers.events import Event, EventsError, load_events
-from service import logs, repository
+from handlers.knowledge import Knowledge
+from handlers.registry import CATEGORIES
+from service import logs, outbox, repository, users
+from service.archive import Archive
+from service.db import open_database
 from service.errors import IntakeError
 from service.export import write_jsonl
-from service.mailbox import Progress as ProgressFn
-from service.mailer import send_pending
-from service.models import Acknowledgment, User
-from service.pipeline import BatchResult, Ingestor
-from service.scheduler import run_forever
+from service.models import Acknowledgment, Message
+from service.pipeline import BatchResult, Pipeline
+from service.pipeline import Progress as ProgressFn
+from service.scheduler import Job, run_forever
 from service.triage_jobs import evaluate, retriage
 from service.web.security import hash_password, password_problem
-from service.worker import build_ingestor, ingest_files, poll_pass
+from service.worker import build_pipeline, ingest_files, poll_pass, send_due
 
 app = typer.Typer(
     name="frontier-intake",
@@ -62,13 +69,27 @@ def _settings() -> Settings:
     return settings
 
 
-def _ingestor(settings: Settings) -> Ingestor:
+def _pipeline(settings: Settings) -> Pipeline:
     try:
-        return build_ingestor(settings)
+        return build_pipeline(settings)
     except EventsError as exc:
         raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
+
+
+def _database(settings: Settings) -> Engine:
+    try:
+        return open_database(settings.effective_database_url)
+    except IntakeError as exc:
+        raise _fail(str(exc), 1) from None
+
+
+def _knowledge(settings: Settings) -> Knowledge:
+    try:
+        return load_knowledge(settings.config)
+    except EventsError as exc:
+        raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
 
 
 @contextmanager
@@ -93,34 +114,75 @@ def _progress(label: str) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _summary(ingestor: Ingestor, result: BatchResult, *, table: bool) -> None:
+GENEVA = ZoneInfo("Europe/Zurich")
+
+
+def _acknowledgment(message: Message, ack: Acknowledgment | None, mode: AckMode) -> str:
+    """The acknowledgment's reference and state, or why there is none."""
+    if ack is not None:
+        if ack.status in ("suppressed", "failed"):
+            reason = ack.reason or ack.last_error or ""
+            return f"{ack.status}: {reason.split(':', 1)[0][:48]}"
+        return f"{ack.reference} ({ack.status.replace('_', ' ')})"
+    if message.status != "parsed":
+        return f"not acknowledged: {message.status}"
+    if not message.acknowledge:
+        return f"not acknowledged: {message.category or 'triage failed'}"
+    return "off" if mode is AckMode.OFF else "—"
+
+
+SUMMARY_COLUMNS = ("#", "arrival (Geneva)", "from", "subject", "category", "lang", "deadline", "acknowledgment")
+FLEXIBLE = {"from": 2, "subject": 3}  # share the width the other columns leave, cut with an ellipsis
+
+
+def _summary_table(rows: list[tuple[str, ...]], width: int) -> Table:
+    """One line per message: the fixed columns whole, sender and subject cut to what the terminal leaves."""
+    widest = {c: max([cell_len(c), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(SUMMARY_COLUMNS)}
+    fixed = sum(w for c, w in widest.items() if c not in FLEXIBLE) + 3 * len(SUMMARY_COLUMNS) + 1  # rules, padding
+    room = max(20, width - fixed)
+    t = Table(title="Stored this pass", box=box.SIMPLE_HEAD)
+    for column in SUMMARY_COLUMNS:
+        share = FLEXIBLE.get(column)
+        t.add_column(
+            column,
+            no_wrap=True,
+            overflow="ellipsis",
+            justify="right" if column == "#" else "left",
+            max_width=min(widest[column], room * share // sum(FLEXIBLE.values())) if share else None,
+        )
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
+def _summary(engine: Engine, settings: Settings, result: BatchResult, *, table: bool) -> None:
     line = (
         f"stored {len(result.stored_ids)} new message(s), {result.parse_errors} with errors; "
         f"{result.already_stored} already stored"
     )
     if table and result.stored_ids:
-        t = Table(title="Stored this pass", show_lines=False)
-        for col in ("id", "received (UTC)", "from", "subject", "status"):
-            t.add_column(col, overflow="fold")
-        with Session(ingestor.engine) as session:
-            for m in repository.iter_messages(session=session, ids=result.stored_ids[:200]):
-                t.add_row(
+        with Session(engine) as session:
+            rows = [
+                (
                     str(m.id),
-                    m.received_at.strftime("%Y-%m-%d %H:%M") if m.received_at else "—",
+                    m.received_at.astimezone(GENEVA).strftime("%Y-%m-%d %H:%M") if m.received_at else "—",
                     m.from_address or "—",
-                    (m.subject or "")[:70],
-                    m.status,
+                    " ".join((m.subject or "").split()),
+                    m.category or m.status,
+                    m.language or "—",
+                    "—" if m.deadline_status in (None, "not_applicable") else m.deadline_status,
+                    _acknowledgment(m, ack, settings.ack_mode),
                 )
-        out.print(t)
+                for m, ack in repository.stored_with_acknowledgments(session=session, ids=result.stored_ids[:200])
+            ]
+        out.print(_summary_table(rows, out.width))
     out.print(line, highlight=False)
 
 
-def _send_acks(settings: Settings, ingestor: Ingestor) -> None:
+def _send_acks(settings: Settings, engine: Engine) -> None:
     """Send the acknowledgments that are due (INTAKE_ACK_MODE=send); failures are kept for a retry."""
-    if settings.ack_mode is not AckMode.SEND:
-        return
-    report = send_pending(ingestor.engine, settings)
-    if report.sent or report.retried or report.failed or report.uncertain:
+    report = send_due(settings, engine)
+    if report and (report.sent or report.retried or report.failed or report.uncertain):
         out.print(
             f"acknowledgments: {report.sent} sent, {report.retried} deferred, {report.failed} failed, "
             f"{report.uncertain} uncertain",
@@ -137,32 +199,45 @@ def poll(
         run()
         return
     settings = _settings()
-    with _ingestor(settings) as ingestor, _progress("fetching") as progress:
+    with _pipeline(settings) as pipeline, _progress("fetching") as progress:
         try:
-            result = poll_pass(settings, ingestor, progress=progress)
+            result = poll_pass(settings, pipeline, progress=progress)
         except IntakeError as exc:
             raise _fail(str(exc), 1) from None
-        _summary(ingestor, result, table=True)
-        _send_acks(settings, ingestor)
+        _summary(pipeline.engine, settings, result, table=True)
+        _send_acks(settings, pipeline.engine)
 
 
 @app.command()
 def run() -> None:
-    """Poll on a schedule (INTAKE_POLL_SECONDS) until SIGTERM/SIGINT."""
+    """Poll on a schedule (INTAKE_POLL_SECONDS) and send the acknowledgments due, until SIGTERM/SIGINT."""
     settings = _settings()
-    with _ingestor(settings) as ingestor:
+    with _pipeline(settings) as pipeline:
 
-        def job(stop: threading.Event) -> None:
+        def poll_job(stop: threading.Event) -> None:
+            if stop.is_set():
+                return
             try:
-                result = poll_pass(settings, ingestor, stop=stop)
+                result = poll_pass(settings, pipeline, stop=stop)
                 log.info("pass done", extra={"stored": len(result.stored_ids), "errors": result.parse_errors})
             except IntakeError as exc:
                 log.error("pass failed: %s", exc)
-            if not stop.is_set():
-                _send_acks(settings, ingestor)
 
-        log.info("worker started", extra={"every_seconds": settings.poll_seconds})
-        run_forever(job, every_seconds=settings.poll_seconds)
+        def send_job(stop: threading.Event) -> None:
+            if stop.is_set():
+                return
+            report = send_due(settings, pipeline.engine)
+            if report and (report.sent or report.retried or report.failed or report.uncertain):
+                log.info(
+                    "acknowledgments sent",
+                    extra={"sent": report.sent, "deferred": report.retried, "failed": report.failed},
+                )
+
+        jobs = [Job("poll", poll_job, settings.poll_seconds)]
+        if settings.ack_mode is AckMode.SEND:  # the outbox is sent at the polling interval, beside the polls
+            jobs.append(Job("send", send_job, settings.poll_seconds))
+        log.info("worker started", extra={"every_seconds": settings.poll_seconds, "jobs": [j.name for j in jobs]})
+        run_forever(*jobs)
 
 
 @app.command("import")
@@ -172,10 +247,10 @@ def import_(
 ) -> None:
     """Store messages from files (archives, migrations)."""
     settings = _settings()
-    with _ingestor(settings) as ingestor, _progress("importing") as progress:
+    with _pipeline(settings) as pipeline, _progress("importing") as progress:
         try:
             result = ingest_files(
-                ingestor,
+                pipeline,
                 paths,
                 source="import",
                 batch_size=settings.imap_batch_size,
@@ -184,7 +259,7 @@ def import_(
             )
         except IntakeError as exc:
             raise _fail(str(exc), 1) from None
-        _summary(ingestor, result, table=False)
+        _summary(pipeline.engine, settings, result, table=False)
 
 
 class ExportFormat(StrEnum):
@@ -200,20 +275,13 @@ def export(
 ) -> None:
     """Write every stored message as JSON lines."""
     settings = _settings()
-    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
+    with Session(_database(settings)) as session:
         if output is None:
             count = write_jsonl(session, sys.stdout)
         else:
             with output.open("w", encoding="utf-8") as handle:
                 count = write_jsonl(session, handle)
         err.print(f"exported {count} message(s)", highlight=False)
-
-
-def _events(settings: Settings) -> list[Event]:
-    try:
-        return load_events(settings.config)
-    except EventsError as exc:
-        raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
 
 
 @app.command("retriage")
@@ -232,10 +300,9 @@ def retriage_(
     if (since is None) == (not all_):
         raise _fail("give exactly one of --since DATE or --all")
     settings = _settings()
-    events = _events(settings)
-    with _ingestor(settings) as ingestor:
-        when = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
-        report = retriage(ingestor.engine, ingestor.archive, events, since=when)
+    knowledge = _knowledge(settings)
+    when = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+    report = retriage(_database(settings), Archive(settings.archive_dir), knowledge, since=when)
     t = Table(title="Category changes")
     for col in ("before", "after", "messages"):
         t.add_column(col)
@@ -260,7 +327,7 @@ def evaluate_(
 ) -> None:
     """Score triage against labelled mail: precision/recall/F1, languages, fields, deadlines, confusion."""
     settings = _settings()
-    report = evaluate(folder, labels, _events(settings))
+    report = evaluate(folder, labels, _knowledge(settings))
     t = Table(title=f"Triage on {report.total} labelled messages")
     for col in ("category", "precision", "recall", "F1", "support"):
         t.add_column(col, justify="right" if col != "category" else "left")
@@ -299,43 +366,40 @@ def outbox_(
 ) -> None:
     """List acknowledgments (pending, sent, failed, uncertain, suppressed, dry_run) or show one."""
     settings = _settings()
-    with _ingestor(settings) as ingestor:
-        if send:
-            _send_acks(settings, ingestor)
-        with Session(ingestor.engine) as session:
-            if show:
-                row = session.exec(select(Acknowledgment).where(Acknowledgment.reference == show)).first()
-                if row is None or not row.raw:
-                    raise _fail(f"no rendered acknowledgment {show}", 1)
-                message = message_from_string(row.raw, policy=email_policy.default)
-                body = message.get_body(("plain",))
-                out.print(
-                    f"To: {message['To']}\nSubject: {message['Subject']}\nContent-Language: "
-                    f"{message['Content-Language']}\n\n{body.get_content() if body else ''}",
-                    highlight=False,
-                )
-                return
-            query = select(Acknowledgment).order_by(Acknowledgment.id)
-            if status:
-                query = query.where(Acknowledgment.status == status)
-            t = Table(title="Acknowledgments")
-            for col in ("reference", "status", "lang", "category", "to", "attempts", "note"):
-                t.add_column(col, overflow="fold")
-            for row in session.exec(query):
-                t.add_row(
-                    row.reference or "—",
-                    row.status,
-                    row.language,
-                    row.category,
-                    row.to_address,
-                    str(row.attempts),
-                    (row.reason or row.last_error or "")[:60],
-                )
-            out.print(t)
+    engine = _database(settings)
+    if send:
+        _send_acks(settings, engine)
+    with Session(engine) as session:
+        if show:
+            row = outbox.by_reference(session=session, reference=show)
+            if row is None or not row.raw:
+                raise _fail(f"no rendered acknowledgment {show}", 1)
+            message = message_from_string(row.raw, policy=email_policy.default)
+            body = message.get_body(("plain",))
+            out.print(
+                f"To: {message['To']}\nSubject: {message['Subject']}\nContent-Language: "
+                f"{message['Content-Language']}\n\n{body.get_content() if body else ''}",
+                highlight=False,
+            )
+            return
+        t = Table(title="Acknowledgments")
+        for col in ("reference", "status", "lang", "category", "to", "attempts", "note"):
+            t.add_column(col, overflow="fold")
+        for row in outbox.listing(session=session, status=status):
+            t.add_row(
+                row.reference or "—",
+                row.status,
+                row.language,
+                row.category,
+                row.to_address,
+                str(row.attempts),
+                (row.reason or row.last_error or "")[:60],
+            )
+        out.print(t)
 
 
-users = typer.Typer(help="Staff accounts of the review UI.", no_args_is_help=True)
-app.add_typer(users, name="users")
+users_app = typer.Typer(help="Staff accounts of the review UI.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 
 class Role(StrEnum):
@@ -345,7 +409,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-@users.command("add")
+@users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[Role, typer.Option("--role")] = Role.REVIEWER,
@@ -357,34 +421,28 @@ def users_add(
     problem = password_problem(password, password)
     if problem:
         raise _fail(problem)
-    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
-        user = session.exec(select(User).where(User.name == name)).first() or User(name=name, password_hash="")
-        user.password_hash, user.role, user.disabled = hash_password(password), role.value, False
-        user.session_version += 1 if user.id else 0
-        session.add(user)
+    with Session(_database(settings)) as session:
+        users.save(session=session, name=name, password_hash=hash_password(password), role=role.value)
         session.commit()
     out.print(f"user {name} ({role.value}) saved", highlight=False)
 
 
-@users.command("list")
+@users_app.command("list")
 def users_list() -> None:
     """List staff accounts."""
     settings = _settings()
-    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
-        for user in session.exec(select(User).order_by(User.name)):
+    with Session(_database(settings)) as session:
+        for user in users.listing(session=session):
             out.print(f"{user.name}\t{user.role}\t{'disabled' if user.disabled else 'active'}", highlight=False)
 
 
-@users.command("disable")
+@users_app.command("disable")
 def users_disable(name: Annotated[str, typer.Argument()]) -> None:
     """Disable an account; its open sessions end at their next request."""
     settings = _settings()
-    with _ingestor(settings) as ingestor, Session(ingestor.engine) as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-        if user is None:
+    with Session(_database(settings)) as session:
+        if users.disable(session=session, name=name) is None:
             raise _fail(f"no user {name}", 1)
-        user.disabled, user.session_version = True, user.session_version + 1
-        session.add(user)
         session.commit()
     out.print(f"user {name} disabled", highlight=False)
 
@@ -400,9 +458,9 @@ def serve(
     from service.web.app import create_app
 
     settings = _settings()
-    ingestor = _ingestor(settings)
+    events = list(_knowledge(settings).events)
     try:
-        web = create_app(settings, ingestor.engine, ingestor.archive, ingestor.events)
+        web = create_app(settings, _database(settings), Archive(settings.archive_dir), events)
     except ValueError as exc:
         raise _fail(f"configuration: {exc}") from None
     uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)

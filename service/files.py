@@ -1,16 +1,17 @@
 """File sources: single ``.eml`` files, Maildir folders and mbox files, for imports and the default mailbox.
 
-Each yields :class:`RawMail` values in a stable order; nothing here touches the database.
+:class:`FileSource` reads them as batches of :class:`RawMail` in a stable order for :meth:`Pipeline.run`;
+nothing here touches the database, and a stored batch needs no post-action (files are read-only).
 """
 
 from __future__ import annotations
 
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from service.errors import MailboxError
-from service.pipeline import RawMail
+from service.pipeline import Batch, RawMail
 
 
 def is_maildir(path: Path) -> bool:
@@ -86,3 +87,41 @@ def iter_items(items: list[Path | tuple[Path, str]]) -> Iterator[RawMail]:
             yield from iter_mbox(item[0])
         else:
             yield RawMail(raw=_read(item), origin=f"file:{item}")
+
+
+def batched(mails: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
+    """``mails`` in lists of ``size`` (the last one shorter)."""
+    batch: list[RawMail] = []
+    for mail in mails:
+        batch.append(mail)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class FileSource:
+    """Files, Maildirs, mbox files or folders of them, read as batches (``split_mbox=False``: one file, one mail)."""
+
+    def __init__(self, paths: list[Path], *, name: str, batch_size: int, split_mbox: bool = True) -> None:
+        self.paths = paths
+        self.name = name
+        self.batch_size = batch_size
+        self.split_mbox = split_mbox
+        self._items: list[Path | tuple[Path, str]] = []
+
+    def __enter__(self) -> FileSource:
+        items = expand(self.paths)  # a missing path fails here, before anything is read
+        self._items = items if self.split_mbox else [p if isinstance(p, Path) else p[0] for p in items]
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._items = []
+
+    def __iter__(self) -> Iterator[Batch]:
+        for mails in batched(iter_items(self._items), self.batch_size):
+            yield Batch(mails, total=len(self._items))
+
+    def stored(self, batch: Batch) -> None:
+        """Nothing to do after a commit: the files are left as they are."""

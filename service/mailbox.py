@@ -1,4 +1,4 @@
-"""The IMAP source: fetch new UIDs with BODY.PEEK[], hand batches to the ingestor, then the post-action.
+"""The IMAP source: new UIDs fetched with BODY.PEEK[] as batches for the pipeline, then the post-action.
 
 State per (account, folder) is the UIDVALIDITY and the highest UID stored; it moves in the same
 transaction as the messages (see :mod:`service.pipeline`). When UIDVALIDITY changes the folder is read
@@ -18,15 +18,15 @@ from datetime import datetime, timedelta, timezone
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from config.settings import PostAction, Security, Settings
 from service import repository
 from service.errors import IntakeError, MailboxError, StorageError
-from service.pipeline import BatchResult, Ingestor, Location, Pending, RawMail
+from service.pipeline import Batch, Location, RawMail
 
 log = logging.getLogger("intake.imap")
-Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True)
@@ -103,77 +103,59 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 class ImapSource:
-    """One folder of one IMAP account, polled into an :class:`Ingestor`."""
+    """One folder of one IMAP account, read as batches of new mail for :meth:`Pipeline.run`.
 
-    def __init__(self, settings: Settings, ingestor: Ingestor) -> None:
+    Entering connects, selects the folder, reads the stored position (starting over when UIDVALIDITY
+    changed) and finishes post-actions an interrupted pass left undone; iterating fetches the new UIDs a
+    batch at a time; :meth:`stored` applies the post-action to a committed batch; leaving logs out.
+    """
+
+    name = "imap"
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.target = ImapTarget.from_settings(settings)
-        self.ingestor = ingestor
+        self.engine = engine
+        self._client: IMAPClient | None = None
+        self._uids: list[int] = []
+        self._uidvalidity = 0
 
-    def poll(self, *, stop: threading.Event | None = None, progress: Progress | None = None) -> BatchResult:
-        """One pass; reconnects with exponential backoff, resuming from the committed position."""
-        total = BatchResult()
-        attempts = self.settings.imap_connect_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                self._poll_once(total, stop, progress)
-                return total
-            except LoginError as exc:
-                raise MailboxError(f"IMAP login to {self.target.account} refused: {_reason(exc)}") from exc
-            except IntakeError:
-                raise
-            except (OSError, IMAPClientError) as exc:
-                if attempt == attempts or (stop is not None and stop.is_set()):
-                    raise MailboxError(
-                        f"IMAP {self.target.host}:{self.target.port} failed after {attempt} attempt(s): {_reason(exc)}"
-                    ) from exc
-                delay = min(30.0, 0.5 * 2 ** (attempt - 1))
-                log.warning(
-                    "IMAP connection failed; retrying",
-                    extra={"attempt": attempt, "delay": delay, "error": _reason(exc)},
-                )
-                if stop is not None:
-                    stop.wait(delay)
-                else:
-                    time.sleep(delay)
-        return total
-
-    def _poll_once(self, total: BatchResult, stop: threading.Event | None, progress: Progress | None) -> None:
+    def __enter__(self) -> ImapSource:
         s, t = self.settings, self.target
-        with connect(t) as client:
+        client = connect(t)
+        try:
             info = client.select_folder(t.folder, readonly=s.imap_post_action is PostAction.NONE)
-            uidvalidity = int(info[b"UIDVALIDITY"])
-            last_uid = self._position(uidvalidity)
-            self._reconcile_post_action(client, uidvalidity, last_uid)
-            uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
-            done, pending = 0, None
-            for batch in _chunks(uids, s.imap_batch_size):
-                if stop is not None and stop.is_set():
-                    log.info("stop requested; leaving after the batch in hand")
-                    break
-                mails = self._fetch(client, batch)  # fetch the next batch while the last one parses
-                location = Location(t.account, t.folder, uidvalidity, last_uid=max(batch))
-                following = self.ingestor.submit(mails, source="imap", location=location)
-                if pending is not None:
-                    done += self._finish(client, pending, total)
-                    if progress:
-                        progress(done, len(uids))
-                pending = following
-            if pending is not None:
-                done += self._finish(client, pending, total)
-                if progress:
-                    progress(done, len(uids))
+            self._uidvalidity = int(info[b"UIDVALIDITY"])
+            last_uid = self._position(self._uidvalidity)
+            self._reconcile_post_action(client, self._uidvalidity, last_uid)
+            self._uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        except BaseException:
+            _close_quietly(client)
+            raise
+        self._client = client
+        return self
 
-    def _finish(self, client: IMAPClient, pending: Pending, total: BatchResult) -> int:
-        """Store a parsed batch, then apply the post-action to it; returns how many UIDs it covered."""
-        total.add(self.ingestor.complete(pending))
-        self._post_action(client, [m.uid for m in pending.mails if m.uid is not None])
-        return len(pending.mails)
+    def __exit__(self, *_exc: object) -> None:
+        if self._client is not None:
+            _close_quietly(self._client)
+            self._client = None
+
+    def __iter__(self) -> Iterator[Batch]:
+        t, client = self.target, self._client
+        assert client is not None, "use the source as a context manager"
+        for chunk in _chunks(self._uids, self.settings.imap_batch_size):
+            location = Location(t.account, t.folder, self._uidvalidity, last_uid=max(chunk))
+            yield Batch(self._fetch(client, chunk), location, total=len(self._uids))
+
+    def stored(self, batch: Batch) -> None:
+        """The post-action on a committed batch (none, flag or move)."""
+        assert self._client is not None
+        self._post_action(self._client, [m.uid for m in batch.mails if m.uid is not None])
 
     def _position(self, uidvalidity: int) -> int:
         t = self.target
         try:
-            with Session(self.ingestor.engine) as session:
+            with Session(self.engine) as session:
                 state = repository.mailbox_state(session=session, account=t.account, folder=t.folder)
                 if state is None or state.uidvalidity == uidvalidity:
                     return state.last_uid if state else 0
@@ -253,13 +235,45 @@ class ImapSource:
         pending = [u for u in client.search(criteria) if u <= last_uid]
         if not pending:
             return
-        with Session(self.ingestor.engine) as session:
+        with Session(self.engine) as session:
             stored = repository.known_uids(
                 session=session, account=t.account, folder=t.folder, uidvalidity=uidvalidity, uids=pending
             )
         if stored:
             log.info("finishing post-actions left by an interrupted pass", extra={"count": len(stored)})
             self._post_action(client, sorted(stored))
+
+
+def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threading.Event | None = None) -> None:
+    """Call ``run`` (a pass over an :class:`ImapSource`) and, when the connection fails, again after a pause.
+
+    Exponential backoff (0.5 s, 1 s, 2 s …, at most 30 s), ``INTAKE_IMAP_CONNECT_ATTEMPTS`` in all; each
+    attempt resumes from the committed position. A refused login and storage errors are not retried.
+    """
+    target = ImapTarget.from_settings(settings)
+    attempts = settings.imap_connect_attempts
+    for attempt in range(1, attempts + 1):
+        try:
+            run()
+            return
+        except LoginError as exc:
+            raise MailboxError(f"IMAP login to {target.account} refused: {_reason(exc)}") from exc
+        except IntakeError:
+            raise
+        except (OSError, IMAPClientError) as exc:
+            if attempt == attempts or (stop is not None and stop.is_set()):
+                raise MailboxError(
+                    f"IMAP {target.host}:{target.port} failed after {attempt} attempt(s): {_reason(exc)}"
+                ) from exc
+            delay = min(30.0, 0.5 * 2 ** (attempt - 1))
+            log.warning(
+                "IMAP connection failed; retrying",
+                extra={"attempt": attempt, "delay": delay, "error": _reason(exc)},
+            )
+            if stop is not None:
+                stop.wait(delay)
+            else:
+                time.sleep(delay)
 
 
 def _reason(exc: BaseException) -> str:

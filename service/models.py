@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -126,20 +126,12 @@ class Message(SQLModel, table=True):
     # review by staff (the web UI)
     review_status: str = Field(default="new", max_length=16)
     assignee: str | None = Field(default=None, max_length=128, index=True)
-    # derived from ``fields`` on every write (see _derive): what the dashboard and the country filter read,
-    # so they are indexed columns rather than JSON parsed row by row
+    # derived from ``fields`` (service.repository.set_fields writes both): what the dashboard and the country
+    # filter read, so they are indexed columns rather than JSON parsed row by row
     country_or_org: str | None = Field(default=None, max_length=COUNTRY_LENGTH)
     delegates_female: int = 0
     delegates_male: int = 0
     delegates_unknown: int = 0
-
-
-@event.listens_for(Message, "before_insert")
-@event.listens_for(Message, "before_update")
-def _derive(_mapper: Any, _connection: Any, message: Message) -> None:
-    """Keep the derived columns true to ``fields``, whichever code path wrote them."""
-    for column, value in derived_columns(message.fields).items():
-        setattr(message, column, value)
 
 
 class Attachment(SQLModel, table=True):

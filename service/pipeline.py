@@ -1,34 +1,40 @@
-"""The product in one screen: raw bytes → archive → parse → store, a batch at a time.
+"""The product in one screen: every message takes the same six stages, a batch at a time.
 
-``process_one`` is the per-message work: archive the raw bytes, parse, archive the attachment bytes,
-triage (category, language, fields, event, deadline). It runs in parser processes, one per core, and
-never raises: a failure becomes a value. The :class:`Ingestor` is the shell around it: ``submit`` skips
-what is already stored (same bytes = same message) and hands the rest to the parsers, so the source can
-fetch the next batch meanwhile;
-``complete`` stores messages, attachments, IMAP locations, the mailbox position and the audit trail in
-**one** transaction. A crash before that commit loses nothing (the next pass fetches the batch again and
-archive writes are idempotent); a crash after it repeats nothing (the position moved with the messages).
+1. **fetch**: a source reads a batch (IMAP ``BODY.PEEK[]`` in :mod:`service.mailbox`; Maildir, mbox and
+   ``.eml`` files in :mod:`service.files`);
+2. **archive**: the raw bytes go to the content-addressed archive (temporary file, fsync, rename) before the
+   database hears of them;
+3. **parse**: bytes → :class:`ParsedMessage`; attachment bytes are archived too;
+4. **triage**: category, language, fields, event and deadline (pure code in ``handlers/``);
+5. **store**: messages, attachments, their outbox rows, IMAP locations, the mailbox position and the audit
+   trail in **one** transaction;
+6. **post-action**: the source's hook once the batch is committed (IMAP flag or move).
+
+Stages 2–4 are :func:`process_one`, run in the parser processes (:mod:`service.parse_pool`); it never raises
+on bad mail: a failure becomes a value. :meth:`Pipeline.run` is the one loop every source feeds; batch N+1
+is fetched and parsing while batch N is stored. A crash before a commit loses nothing (the next pass fetches
+the batch again and archive writes are idempotent); a crash after it repeats nothing (the position moved
+with the messages, and a post-action left undone is finished by the source on its next pass).
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import threading
-import time
 import traceback
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from handlers.events import Event
+from handlers.knowledge import Knowledge
 from handlers.search import SearchDocument, message_document
 from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
@@ -36,11 +42,12 @@ from parsers.model import ParsedMessage
 from service import outbox, repository
 from service.archive import Archive, sha256_hex
 from service.errors import StorageError
-from service.models import utcnow
+from service.models import Message, utcnow
 from service.outbox import AckPolicy
+from service.parse_pool import ParsePool, Parsing
 
 log = logging.getLogger("intake.pipeline")
-IN_PROCESS_BELOW = 16  # smaller batches are parsed in this process: a pool round trip costs more
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,40 @@ class RawMail:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a batch came from on an IMAP server, and the UID the mailbox position moves to."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    last_uid: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a source yields: some mail, where it came from (IMAP), and the size of the pass (for progress)."""
+
+    mails: Sequence[RawMail]
+    location: Location | None = None
+    total: int = 0
+
+
+class Source(Protocol):
+    """Where mail comes from: opened and closed as a context manager, read as an iterable of batches."""
+
+    name: str  # what Message.source records: "imap" | "maildir" | "import"
+
+    def __enter__(self) -> Source: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def __iter__(self) -> Iterator[Batch]: ...
+
+    def stored(self, batch: Batch) -> None:
+        """Called once ``batch`` is committed: the post-action (IMAP flag or move), if any."""
+
+
+@dataclass(frozen=True)
 class Processed:
     """The outcome of :func:`process_one`: a parsed message or the error that stopped it."""
 
@@ -64,16 +105,6 @@ class Processed:
     search: SearchDocument | None = None
     error: str | None = None
     stage: str = "parse"
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a batch came from on an IMAP server, and the UID the mailbox position moves to."""
-
-    account: str
-    folder: str
-    uidvalidity: int
-    last_uid: int
 
 
 @dataclass
@@ -91,22 +122,17 @@ class BatchResult:
         self.parse_errors += other.parse_errors
 
 
-def process_one(
-    raw: bytes,
-    internaldate: datetime | None = None,
-    archive_root: str | None = None,
-    events: Sequence[Event] = (),
-) -> Processed:
-    """Archive (when ``archive_root`` is given), parse and triage one message. Never raises on bad mail.
+def process_one(raw: bytes, internaldate: datetime | None, archive_root: str | None, knowledge: Knowledge) -> Processed:
+    """Stages 2–4 for one message: archive (when ``archive_root`` is given), parse, triage. Never raises on bad mail.
 
     Runs in a parser process: the raw bytes reach the archive first, then attachment bytes; the returned
     :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back.
     """
     digest = sha256_hex(raw)
     archive = Archive(Path(archive_root)) if archive_root else None
-    if archive is not None:
+    if archive is not None:  # 2. archive
         archive.put(raw, digest)
-    try:
+    try:  # 3. parse
         parsed = parse_message(raw, internaldate=internaldate)
     except MessageParseError as exc:
         return Processed(digest, error=str(exc))
@@ -118,8 +144,8 @@ def process_one(
         attachment.payload = b""
     sender, attached = parsed.sender, attachment_text(parsed)
     search = message_document(parsed.subject, sender and sender.name, sender and sender.address, parsed.text, attached)
-    try:
-        decision = triage(parsed, list(events), attached)
+    try:  # 4. triage
+        decision = triage(parsed, knowledge, attached)
     except Exception:  # stored all the same, flagged for a person
         return Processed(digest, parsed=parsed, search=search, error=traceback.format_exc(limit=8), stage="triage")
     return Processed(digest, parsed=parsed, decision=decision, search=search)
@@ -130,75 +156,40 @@ def attachment_text(parsed: ParsedMessage) -> str:
     return "\n".join(a.text for a in parsed.attachments if a.text)
 
 
-def exit_with(parent: int, every: float = 1.0) -> None:
-    """Run in each parser process: exit once the service process is gone.
-
-    A service killed with SIGKILL (the OOM killer, ``kill -9``) cannot stop its pool, and the workers would
-    wait for work forever, each holding the language model and keeping the fork server alive with it.
-    """
-
-    def watch() -> None:
-        while True:
-            time.sleep(every)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # alive, as another user
-                pass
-
-    threading.Thread(target=watch, name="exit-with-service", daemon=True).start()
-
-
-def _process_chunk(
-    items: list[tuple[bytes, datetime | None]], archive_root: str, events: Sequence[Event]
-) -> list[Processed]:
-    return [process_one(raw, when, archive_root, events) for raw, when in items]
+def _process(item: tuple[bytes, datetime | None], knowledge: Knowledge, *, archive_root: str) -> Processed:
+    return process_one(item[0], item[1], archive_root, knowledge)
 
 
 @dataclass
 class Pending:
     """A batch handed to the parser processes and not yet stored."""
 
-    mails: Sequence[RawMail]
-    digests: list[str]
-    todo: dict[str, RawMail]
+    batch: Batch
     source: str
-    location: Location | None
-    futures: list[Future[list[Processed]]] = field(default_factory=list)
-    done: list[Processed] = field(default_factory=list)
+    digests: list[str]
+    todo: dict[str, RawMail]  # the mail not stored yet, by digest (the rest is known already)
+    parsing: Parsing[Processed]
 
 
-def _status(mail: RawMail) -> str | None:
-    return mail.status_hint.split(" ", 1)[0] if mail.status_hint else None
-
-
-def _error(item: Processed, mail: RawMail) -> str | None:
-    if mail.status_hint:
-        return mail.status_hint + (f"; {item.error}" if item.error else "")
-    return item.error
-
-
-class Ingestor:
-    """Stores batches of raw mail; owns the archive, the database engine and the parser processes."""
+class Pipeline:
+    """Runs sources through the stages; owns the archive, the database engine and the parser processes."""
 
     def __init__(
         self,
         engine: Engine,
         archive: Archive,
         *,
-        workers: int = 0,
-        events: Sequence[Event] = (),
+        events: Sequence[Event],
+        parsers: ParsePool,
         acks: AckPolicy | None = None,
     ) -> None:
         self.engine = engine
         self.archive = archive
-        self.events = list(events)
+        self.events = list(events)  # of the events file the parsers' knowledge is loaded from
+        self.parsers = parsers
         self.acks = acks
-        self.workers = workers or os.cpu_count() or 1
-        self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> Ingestor:
+    def __enter__(self) -> Pipeline:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -206,114 +197,80 @@ class Ingestor:
 
     def close(self) -> None:
         """Stop the parser processes."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self.parsers.close()
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["service.pipeline", "service.warm"])
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)
-            )
-        return self._pool
+    def run(
+        self,
+        source: Source,
+        *,
+        stop: threading.Event | None = None,
+        progress: Progress | None = None,
+        into: BatchResult | None = None,
+    ) -> BatchResult:
+        """The one loop: fetch a batch, start it, store the one before it meanwhile, then its post-action.
 
-    def submit(self, mails: Sequence[RawMail], *, source: str, location: Location | None = None) -> Pending:
-        """Start a batch: skip what is stored (same bytes), archive and parse the rest on every core.
+        ``stop`` is checked before each fetch: the batches in hand are finished, nothing new is read.
+        Counts accumulate into ``into`` when given (a source that reconnects runs this again).
+        """
+        total = into if into is not None else BatchResult()
+        done = 0
+
+        def finish(pending: Pending) -> None:
+            nonlocal done
+            total.add(self.store(pending))  # 5. store, with its outbox rows and the mailbox position
+            source.stored(pending.batch)  # 6. post-action, only after the commit
+            done += len(pending.batch.mails)
+            if progress:
+                progress(done, pending.batch.total)
+
+        with source:
+            pending: Pending | None = None
+            for batch in _until_stopped(source, stop):  # 1. fetch: the source reads the next batch …
+                started = self.submit(batch, source=source.name)  # 2–4. … which starts on every core …
+                if pending is not None:
+                    finish(pending)  # … while the batch before it is stored
+                pending = started
+            if pending is not None:
+                finish(pending)
+        return total
+
+    def submit(self, batch: Batch, *, source: str) -> Pending:
+        """Start stages 2–4: skip what is stored (same bytes), archive, parse and triage the rest on every core.
 
         Returns at once when parser processes are used, so the caller can fetch the next batch meanwhile.
         """
-        digests = [sha256_hex(m.raw) for m in mails]
+        digests = [sha256_hex(m.raw) for m in batch.mails]
         try:
             with Session(self.engine) as session:
                 known = repository.ids_by_sha(session=session, digests=digests)
         except SQLAlchemyError as exc:
             raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
         todo: dict[str, RawMail] = {}
-        for mail, digest in zip(mails, digests, strict=True):
+        for mail, digest in zip(batch.mails, digests, strict=True):
             if digest not in known and digest not in todo:
                 todo[digest] = mail
-        pending = Pending(mails, digests, todo, source, location)
-        items = [(m.raw, m.internaldate) for m in todo.values()]
-        root = str(self.archive.root)
-        if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
-            pending.done = _process_chunk(items, root, self.events)
-        else:
-            size = max(1, min(16, len(items) // (self.workers * 2)))
-            pool = self._executor()
-            pending.futures = [
-                pool.submit(_process_chunk, items[i : i + size], root, self.events) for i in range(0, len(items), size)
-            ]
-        return pending
+        work = partial(_process, archive_root=str(self.archive.root))
+        parsing = self.parsers.map(work, [(m.raw, m.internaldate) for m in todo.values()])
+        return Pending(batch, source, digests, todo, parsing)
 
-    def ingest_batch(self, mails: Sequence[RawMail], *, source: str, location: Location | None = None) -> BatchResult:
-        """Archive, parse and store ``mails`` now (see :meth:`submit` and :meth:`complete`)."""
-        return self.complete(self.submit(mails, source=source, location=location))
-
-    def complete(self, pending: Pending) -> BatchResult:
-        """Wait for the parsers, then store the batch with the mailbox position in one transaction."""
-        processed = pending.done + [p for f in pending.futures for p in f.result()]
-        mails, digests, todo, location = pending.mails, pending.digests, pending.todo, pending.location
+    def store(self, pending: Pending) -> BatchResult:
+        """Stage 5: wait for the parsers, then store the batch, its outbox rows and its position in ONE transaction."""
+        processed = pending.parsing.results()  # the raw bytes are in the archive once these are back
+        mails, todo = pending.batch.mails, pending.todo
         result = BatchResult(already_stored=len(mails) - len(todo))
         try:
             with Session(self.engine) as session:
-                known = repository.ids_by_sha(session=session, digests=digests)  # an earlier batch may have
-                fresh = [p for p in processed if p.sha256 not in known]  # stored some while this one parsed
+                known = repository.ids_by_sha(session=session, digests=pending.digests)  # an earlier batch may
+                fresh = [p for p in processed if p.sha256 not in known]  # have stored some while this one parsed
                 result.already_stored += len(processed) - len(fresh)
-                rows = repository.add_messages(  # 4. store, in one transaction with the position
-                    session=session,
-                    items=[
-                        repository.NewMessage(
-                            sha256=item.sha256,
-                            size=len(todo[item.sha256].raw),
-                            source=pending.source,
-                            origin=todo[item.sha256].origin,
-                            parsed=item.parsed,
-                            decision=item.decision,
-                            search=item.search,
-                            error=_error(item, todo[item.sha256]),
-                            status=_status(todo[item.sha256]),
-                            internaldate=todo[item.sha256].internaldate,
-                        )
-                        for item in fresh
-                    ],
-                )
-                if self.acks is not None:  # 5. the acknowledgment, in the same transaction (outbox)
-                    now = utcnow()
-                    for row, item in zip(rows, fresh, strict=True):
-                        if item.parsed is not None and item.decision is not None:
-                            outbox.enqueue(
-                                session,
-                                policy=self.acks,
-                                message=row,
-                                parsed=item.parsed,
-                                decision=item.decision,
-                                now=now,
-                            )
+                rows = repository.add_messages(session=session, items=[_new_message(p, todo, pending) for p in fresh])
+                self._queue_acknowledgments(session, rows, fresh)
                 for row in rows:
                     known[row.sha256] = row.id  # type: ignore[assignment]
                     result.stored_ids.append(row.id)  # type: ignore[arg-type]
                     result.parse_errors += row.status != "parsed"
-                if location is not None:
-                    for mail, digest in zip(mails, digests, strict=True):
-                        if mail.uid is not None:
-                            repository.add_location(
-                                session=session,
-                                message_id=known[digest],
-                                account=location.account,
-                                folder=location.folder,
-                                uidvalidity=location.uidvalidity,
-                                uid=mail.uid,
-                                internaldate=mail.internaldate,
-                            )
-                    repository.advance_mailbox(
-                        session=session,
-                        account=location.account,
-                        folder=location.folder,
-                        uidvalidity=location.uidvalidity,
-                        last_uid=location.last_uid,
-                    )
+                if pending.batch.location is not None:
+                    _record_position(session, pending, known)
                 session.commit()
         except SQLAlchemyError as exc:
             raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
@@ -327,3 +284,65 @@ class Ingestor:
             },
         )
         return result
+
+    def _queue_acknowledgments(self, session: Session, rows: list[Message], fresh: list[Processed]) -> None:
+        """The outbox rows, in the storing transaction (sent later by the sender job)."""
+        if self.acks is None:
+            return
+        now = utcnow()
+        for row, item in zip(rows, fresh, strict=True):
+            if item.parsed is not None and item.decision is not None:
+                outbox.enqueue(
+                    session, policy=self.acks, message=row, parsed=item.parsed, decision=item.decision, now=now
+                )
+
+
+def _until_stopped(batches: Iterable[Batch], stop: threading.Event | None) -> Iterator[Batch]:
+    """The batches, read one at a time, until ``stop`` is set (checked before each read)."""
+    reading = iter(batches)
+    while stop is None or not stop.is_set():
+        batch = next(reading, None)
+        if batch is None:
+            return
+        yield batch
+    log.info("stop requested; leaving after the batch in hand")
+
+
+def _new_message(item: Processed, todo: dict[str, RawMail], pending: Pending) -> repository.NewMessage:
+    mail = todo[item.sha256]
+    return repository.NewMessage(
+        sha256=item.sha256,
+        size=len(mail.raw),
+        source=pending.source,
+        origin=mail.origin,
+        parsed=item.parsed,
+        decision=item.decision,
+        search=item.search,
+        error=mail.status_hint + (f"; {item.error}" if item.error else "") if mail.status_hint else item.error,
+        status=mail.status_hint.split(" ", 1)[0] if mail.status_hint else None,
+        internaldate=mail.internaldate,
+    )
+
+
+def _record_position(session: Session, pending: Pending, known: dict[str, int]) -> None:
+    """Where each message of an IMAP batch sits, and the mailbox position past the batch."""
+    location = pending.batch.location
+    assert location is not None
+    for mail, digest in zip(pending.batch.mails, pending.digests, strict=True):
+        if mail.uid is not None:
+            repository.add_location(
+                session=session,
+                message_id=known[digest],
+                account=location.account,
+                folder=location.folder,
+                uidvalidity=location.uidvalidity,
+                uid=mail.uid,
+                internaldate=mail.internaldate,
+            )
+    repository.advance_mailbox(
+        session=session,
+        account=location.account,
+        folder=location.folder,
+        uidvalidity=location.uidvalidity,
+        last_uid=location.last_uid,
+    )

@@ -16,7 +16,16 @@ from handlers.triage import Triage
 from parsers.dates import as_utc
 from parsers.model import ParsedMessage
 from service import search_index
-from service.models import Attachment, AuditEvent, MailboxState, Message, MessageLocation, utcnow
+from service.models import (
+    Acknowledgment,
+    Attachment,
+    AuditEvent,
+    MailboxState,
+    Message,
+    MessageLocation,
+    derived_columns,
+    utcnow,
+)
 
 
 def ids_by_sha(*, session: Session, digests: Sequence[str]) -> dict[str, int]:
@@ -88,6 +97,15 @@ def _row(item: NewMessage) -> Message:
     return message
 
 
+def set_fields(message: Message, fields: dict[str, Any]) -> None:
+    """Set a message's extracted ``fields`` and the columns kept from them (country or organisation, delegates
+    per gender), which the dashboard, the exports and the country filter read. Every write of ``fields`` goes
+    through here: triage at arrival, retriage, and a staff member's edit."""
+    message.fields = fields
+    for column, value in derived_columns(fields).items():
+        setattr(message, column, value)
+
+
 def apply_triage(message: Message, decision: Triage | None) -> None:
     """Copy a triage decision onto a message row (none: flagged for a person)."""
     if decision is None:
@@ -101,7 +119,7 @@ def apply_triage(message: Message, decision: Triage | None) -> None:
     message.event = decision.event
     message.deadline_status = decision.deadline_status
     message.acknowledge = decision.acknowledge
-    message.fields = decision.fields
+    set_fields(message, decision.fields)
     message.signals = decision.signals
     message.rules_version = decision.rules_version
     message.triaged_at = utcnow()
@@ -288,3 +306,16 @@ def iter_messages(*, session: Session, ids: Sequence[int] | None = None, batch: 
 def count_messages(*, session: Session) -> int:
     """How many messages are stored."""
     return session.exec(select(func.count()).select_from(Message)).one()
+
+
+def stored_with_acknowledgments(*, session: Session, ids: Sequence[int]) -> list[tuple[Message, Acknowledgment | None]]:
+    """The messages ``ids`` in id order, each with its outbox row (None: no acknowledgment was queued)."""
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Message, Acknowledgment)
+        .join(Acknowledgment, Acknowledgment.message_id == Message.id, isouter=True)
+        .where(Message.id.in_(list(ids)))
+        .order_by(Message.id)
+    )
+    return [(message, ack) for message, ack in rows]

@@ -1,4 +1,4 @@
-"""APScheduler wiring for ``frontier-intake run``: one interval job, clean stop on SIGTERM/SIGINT."""
+"""APScheduler wiring for ``frontier-intake run``: interval jobs (poll, send), clean stop on SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -13,25 +14,37 @@ from apscheduler.schedulers.background import BackgroundScheduler
 log = logging.getLogger("intake.scheduler")
 
 
-def run_forever(job: Callable[[threading.Event], None], *, every_seconds: int) -> None:
-    """Run ``job(stop)`` now and then every ``every_seconds`` until SIGTERM/SIGINT.
+@dataclass(frozen=True)
+class Job:
+    """``run(stop)`` every ``every_seconds``; ``run`` watches ``stop`` to end early and cleanly."""
 
-    One run at a time (``max_instances=1``), missed runs coalesced; on a signal the run in hand finishes
-    its current batch (it watches ``stop``) before the process exits.
+    name: str
+    run: Callable[[threading.Event], None]
+    every_seconds: int
+
+
+def run_forever(*jobs: Job) -> None:
+    """Run every job now and then at its interval until SIGTERM/SIGINT.
+
+    Each job runs one at a time (``max_instances=1``), missed runs coalesced; jobs run beside each other.
+    On a signal no job starts again, and the runs in hand finish (a poll finishes its current batch, as it
+    watches ``stop``) before the process exits.
     """
     stop = threading.Event()
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        job,
-        "interval",
-        args=[stop],
-        seconds=every_seconds,
-        id="poll",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now().astimezone(),
-        misfire_grace_time=max(1, every_seconds),
-    )
+    now = datetime.now().astimezone()
+    for job in jobs:
+        scheduler.add_job(
+            job.run,
+            "interval",
+            args=[stop],
+            seconds=job.every_seconds,
+            id=job.name,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now,
+            misfire_grace_time=max(1, job.every_seconds),
+        )
 
     def _on_signal(signum: int, _frame: object) -> None:
         log.info("signal received; finishing the batch in hand", extra={"signal": signal.Signals(signum).name})

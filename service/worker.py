@@ -1,45 +1,68 @@
-"""One pass of the worker over the configured source: IMAP when a host is set, else the Maildir."""
+"""What the worker does, built from the settings: a pass over the configured source, imports, sending.
+
+IMAP when a host is set, else the Maildir; every source runs through :meth:`Pipeline.run`.
+"""
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from config.settings import Settings
-from handlers.events import load_events
+from sqlalchemy import Engine
+
+from config.events import load_events
+from config.settings import AckMode, Settings
 from service.archive import Archive
 from service.db import open_database
-from service.files import expand, iter_items
-from service.mailbox import ImapSource, Progress
+from service.files import FileSource
+from service.mailbox import ImapSource, reconnecting
+from service.mailer import SendReport, send_pending
 from service.outbox import AckPolicy
-from service.pipeline import BatchResult, Ingestor, RawMail
+from service.parse_pool import ParsePool
+from service.pipeline import BatchResult, Pipeline, Progress
 
-log = logging.getLogger("intake.worker")
 
+def build_pipeline(settings: Settings) -> Pipeline:
+    """Read the events file, open (and migrate) the database and the archive named by the settings.
 
-def build_ingestor(settings: Settings) -> Ingestor:
-    """Read the events file, open (and migrate) the database and the archive named by the settings."""
+    Raises ``config.events.EventsError`` for a bad events file and :class:`~service.errors.StorageError`
+    for a database that cannot be opened, in that order. The rest of the triage knowledge (phrase and
+    country tables, the language model: seconds to build, ~100 MiB) is loaded where triage runs: by each
+    parser process once, and by this process only when it triages a small batch itself.
+    """
     events = load_events(settings.config)
     engine = open_database(settings.effective_database_url)
-    acks = AckPolicy.from_settings(settings, events)
-    return Ingestor(engine, Archive(settings.archive_dir), workers=settings.parse_workers, events=events, acks=acks)
+    return Pipeline(
+        engine,
+        Archive(settings.archive_dir),
+        events=events,
+        parsers=ParsePool(events_file=settings.config, workers=settings.parse_workers),
+        acks=AckPolicy.from_settings(settings, events),
+    )
 
 
-def _batches(mails: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
-    batch: list[RawMail] = []
-    for mail in mails:
-        batch.append(mail)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+build_ingestor = build_pipeline  # the earlier name, still used by tests and benchmarks
+
+
+def poll_pass(
+    settings: Settings,
+    pipeline: Pipeline,
+    *,
+    stop: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Fetch and store what is new in the configured mailbox (IMAP, reconnecting as needed; else the Maildir)."""
+    if not settings.imap_host:
+        maildir = FileSource([settings.maildir], name="maildir", batch_size=settings.imap_batch_size)
+        return pipeline.run(maildir, stop=stop, progress=progress)
+    imap = ImapSource(settings, pipeline.engine)
+    total = BatchResult()
+    reconnecting(lambda: pipeline.run(imap, stop=stop, progress=progress, into=total), settings=settings, stop=stop)
+    return total
 
 
 def ingest_files(
-    ingestor: Ingestor,
+    pipeline: Pipeline,
     paths: list[Path],
     *,
     source: str,
@@ -49,39 +72,12 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> BatchResult:
     """Store every message in ``paths`` (files, Maildirs, mbox files, folders of them)."""
-    items = expand(paths) if split_mbox else [p if isinstance(p, Path) else p[0] for p in expand(paths)]
-    total = BatchResult()
-    done, pending = 0, None
-    for batch in _batches(iter_items(items), batch_size):
-        following = ingestor.submit(batch, source=source)  # read the next files while the last ones parse
-        if pending is not None:
-            total.add(ingestor.complete(pending))
-            done += len(pending.mails)
-        pending = following
-        if progress:
-            progress(done, len(items))
-        if stop is not None and stop.is_set():
-            break
-    if pending is not None:
-        total.add(ingestor.complete(pending))
-    return total
+    files = FileSource(paths, name=source, batch_size=batch_size, split_mbox=split_mbox)
+    return pipeline.run(files, stop=stop, progress=progress)
 
 
-def poll_pass(
-    settings: Settings,
-    ingestor: Ingestor,
-    *,
-    stop: threading.Event | None = None,
-    progress: Progress | None = None,
-) -> BatchResult:
-    """Fetch and store what is new in the configured mailbox."""
-    if settings.imap_host:
-        return ImapSource(settings, ingestor).poll(stop=stop, progress=progress)
-    return ingest_files(
-        ingestor,
-        [settings.maildir],
-        source="maildir",
-        batch_size=settings.imap_batch_size,
-        stop=stop,
-        progress=progress,
-    )
+def send_due(settings: Settings, engine: Engine) -> SendReport | None:
+    """Send the acknowledgments that are due (``INTAKE_ACK_MODE=send`` only; None otherwise)."""
+    if settings.ack_mode is not AckMode.SEND:
+        return None
+    return send_pending(engine, settings)

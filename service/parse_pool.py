@@ -1,0 +1,118 @@
+"""The parser processes: a forkserver pool, one process per core, each loading the triage knowledge once.
+
+The knowledge (compiled phrase tables, country tables, the language model) is large, so it never travels
+with the work: each process's initializer loads it from the events file (``load_knowledge`` is cached per
+process) and every chunk only names that file. Batches smaller than :data:`IN_PROCESS_BELOW` are worked in
+this process instead, where a pool round trip would cost more than the work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from config.knowledge import load_knowledge
+from handlers.knowledge import Knowledge
+from service.logs import quiet_parsers
+
+IN_PROCESS_BELOW = 16  # smaller batches are worked in this process: a pool round trip costs more
+MAX_CHUNK = 16  # items per task sent to a parser process
+PRELOAD = ["service.pipeline"]  # imported once by the fork server; its processes fork with the code loaded
+
+T = TypeVar("T")
+R = TypeVar("R")
+Work = Callable[[T, Knowledge], R]  # a module-level function (or a partial of one): it is pickled by name
+
+
+def exit_with(parent: int, every: float = 1.0) -> None:
+    """Run in each parser process: exit once the service process is gone.
+
+    A service killed with SIGKILL (the OOM killer, ``kill -9``) cannot stop its pool, and the workers would
+    wait for work forever, each holding the language model and keeping the fork server alive with it.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive, as another user
+                pass
+
+    threading.Thread(target=watch, name="exit-with-service", daemon=True).start()
+
+
+def start_parser_process(parent: int, events_file: Path) -> None:
+    """Initializer of each parser process: follow the service, quiet the parsing libraries, load the knowledge."""
+    exit_with(parent)
+    quiet_parsers()
+    load_knowledge(events_file)
+
+
+def _work_chunk(work: Work[T, R], items: list[T], events_file: Path) -> list[R]:
+    knowledge = load_knowledge(events_file)  # loaded by the initializer: a cache hit
+    return [work(item, knowledge) for item in items]
+
+
+@dataclass
+class Parsing(Generic[R]):
+    """Work handed to the pool (or already done here); :meth:`results` waits for it, in order."""
+
+    done: list[R] = field(default_factory=list)
+    futures: list[Future[list[R]]] = field(default_factory=list)
+
+    def results(self) -> list[R]:
+        """Every result, in the order of the items; re-raises what a parser process raised."""
+        return self.done + [r for f in self.futures for r in f.result()]
+
+
+class ParsePool:
+    """Runs ``work(item, knowledge)`` over items on every core; the processes start on first use."""
+
+    def __init__(self, *, events_file: Path, workers: int = 0) -> None:
+        self.events_file = events_file
+        self.workers = workers or os.cpu_count() or 1
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the parser processes (work not started is cancelled)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _processes(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=start_parser_process,
+                initargs=(os.getpid(), self.events_file),
+            )
+        return self._executor
+
+    def map(self, work: Work[T, R], items: Sequence[T]) -> Parsing[R]:
+        """Start ``work`` on every item and return at once (small batches are done here, before returning)."""
+        items = list(items)
+        if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
+            return Parsing(done=_work_chunk(work, items, self.events_file))
+        size = max(1, min(MAX_CHUNK, len(items) // (self.workers * 2)))
+        pool = self._processes()
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        return Parsing(futures=[pool.submit(_work_chunk, work, chunk, self.events_file) for chunk in chunks])
