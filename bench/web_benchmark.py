@@ -34,7 +34,7 @@ from service import search_index  # noqa: E402
 from service.models import Message, User, derived_columns  # noqa: E402
 from service.web.app import create_app  # noqa: E402
 from service.web.security import hash_password  # noqa: E402
-from service.worker import build_ingestor  # noqa: E402
+from service.worker import build_pipeline  # noqa: E402
 
 CATEGORIES = [
     ("nomination", 20),
@@ -151,7 +151,7 @@ def main() -> None:
     args = ap.parse_args()
     data = args.keep or Path(tempfile.mkdtemp(prefix="intake-web-bench-"))
     settings = load_settings(data_dir=data, web_secret="b" * 40, web_secure_cookies=False, ack_mode="off")
-    ingestor = build_ingestor(settings)
+    ingestor = build_pipeline(settings)
     with Session(ingestor.engine) as session:
         seeded = session.exec(Message.__table__.select().limit(1)).first() is not None  # type: ignore[attr-defined]
     if not seeded:
