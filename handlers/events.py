@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
@@ -85,7 +86,7 @@ class SessionWords(BaseModel):
     ordinals: dict[int, list[str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared (and cached) by identity
 class Calendar:
     """The configured events and the patterns that tell which session a text names (see :func:`build_calendar`)."""
 
@@ -94,6 +95,7 @@ class Calendar:
     numbers: tuple[tuple[str, bool, int], ...]  # (word, is a stem, session number), longest first
     numeral: re.Pattern[str]
     noun: re.Pattern[str]
+    noun_hint: re.Pattern[str]  # the nouns without word boundaries: a fast first look
     noun_after: re.Pattern[str]
     noun_before: re.Pattern[str]
     years: re.Pattern[str]
@@ -144,6 +146,9 @@ def build_calendar(events: list[Event] | tuple[Event, ...], words: SessionWords,
             r"-?(?:ая|ой|ий|ом|ей|я|й)))?(?=[\s\u3400-\u9fff]|$)"
         ),
         noun=re.compile(nouns),
+        noun_hint=re.compile(
+            "|".join(sorted({re.escape(w.strip().lower().rstrip("*")) for ws in words.nouns.values() for w in ws}))
+        ),
         noun_after=re.compile(rf"[\s-]*(?:[^\W\d]+\s+){{0,2}}?(?:{nouns})"),
         noun_before=re.compile(rf"(?:{nouns})\s*$"),
         years=re.compile("|".join(y.replace("{year}", r"((?:19|20)\d\d)") for y in words.years)),
@@ -152,20 +157,39 @@ def build_calendar(events: list[Event] | tuple[Event, ...], words: SessionWords,
     )
 
 
-def sessions_named(text: str, calendar: Calendar) -> list[int]:
+@lru_cache(maxsize=8)  # triage asks twice of the same text: is it another session, which event is it
+def sessions_named(text: str, calendar: Calendar) -> tuple[int, ...]:
     """The session numbers ``text`` names, by word, ordinal or numeral next to a word for "session"."""
     text = text.lower()
     found: list[int] = []
-    for match in calendar.names.finditer(text):
-        alone = calendar.noun.search(match.group(0))
-        if alone or calendar.noun_after.match(text, match.end()) or _noun_before(text, match.start(), calendar):
-            found.extend(_number_of(match.group(0), calendar)[:1])
-    for match in calendar.numeral.finditer(text):
-        marked = match.group("suffix") or match.group(0).startswith("第")
-        after = marked and calendar.noun_after.match(text, match.end())
-        if after or _noun_before(text, match.start(), calendar):
-            found.append(int(match.group(1)))
-    return found
+    for start, end in _near_nouns(text, calendar):  # a session is named next to a noun: look only there
+        for match in calendar.names.finditer(text, start, end):
+            alone = calendar.noun.search(match.group(0))
+            if alone or calendar.noun_after.match(text, match.end()) or _noun_before(text, match.start(), calendar):
+                found.extend(_number_of(match.group(0), calendar)[:1])
+        for match in calendar.numeral.finditer(text, start, end):
+            marked = match.group("suffix") or match.group(0).startswith("第")
+            after = marked and calendar.noun_after.match(text, match.end())
+            if after or _noun_before(text, match.start(), calendar):
+                found.append(int(match.group(1)))
+    return tuple(found)
+
+
+NEAR = 60  # characters around a word for "session" where its ordinal or number can stand
+
+
+def _near_nouns(text: str, calendar: Calendar) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around the words for "session", overlapping ones merged, cut at spaces."""
+    spans: list[tuple[int, int]] = []
+    for noun in calendar.noun_hint.finditer(text):
+        start = text.rfind(" ", 0, max(0, noun.start() - NEAR)) + 1
+        end = text.find(" ", noun.end() + NEAR)
+        end = len(text) if end == -1 else end
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _number_of(word: str, calendar: Calendar) -> list[int]:

@@ -200,7 +200,8 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
     if subject_scores.get("other_meeting") and not scores.get("other_meeting"):  # another meeting in the subject
         scores["other_meeting"] = subject_scores["other_meeting"]
         hits["other_meeting"] = [f"subject: {h}" for h in subject_hits["other_meeting"]]
-    elsewhere = other_session(book.simplify(f"{parsed.subject}\n{content[:MAX_SCORED_CHARS]}"), calendar)
+    named = book.simplify(f"{parsed.subject}\n{content}")  # what names the session, the year, the circular
+    elsewhere = other_session(named, calendar)
     if elsewhere:  # a session the events file does not have: a later one is not for us, an earlier one is past
         signal = "not_for_us" if elsewhere == "later" else "other_meeting"
         scores[signal] = scores.get(signal, 0.0) + 3.0
@@ -230,7 +231,7 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
         signals.append(f"phrases {name} {scores[name]:.1f}: " + "; ".join(hits.get(name, [])[:4]))
     signals.extend(reasons)
 
-    event, event_signals = match_event(f"{parsed.subject}\n{content}", parsed.received_at, calendar)
+    event, event_signals = match_event(named, parsed.received_at, calendar)
     signals.extend(event_signals)
     kind = BY_NAME[category]
     status = deadline_status(category, parsed.received_at, event) if kind.has_deadline else "not_applicable"

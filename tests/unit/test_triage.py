@@ -156,7 +156,7 @@ def test_the_demo_mailbox_is_triaged_as_its_file_names_say(sample: Path) -> None
     ],
 )
 def test_the_session_a_text_names(text: str, sessions: list[int]) -> None:
-    assert sessions_named(text, KNOWLEDGE.calendar) == sessions
+    assert list(sessions_named(text, KNOWLEDGE.calendar)) == sessions
 
 
 def test_a_later_session_or_year_is_not_for_the_configured_events() -> None:
