@@ -162,7 +162,7 @@ def main() -> None:
             for k, row in enumerate(rows):
                 row["id"] = chunk + k + 1
                 row["sha256"] = f"{chunk + k:064x}"
-                row.update(derived_columns(row["fields"]))  # what the ORM hook does for the product's writes
+                row.update(derived_columns(row["fields"]))  # what repository.set_fields does for the product's writes
             with Session(ingestor.engine) as session:
                 session.execute(insert(Message), rows)
                 search_index.add(

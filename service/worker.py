@@ -41,9 +41,6 @@ def build_pipeline(settings: Settings) -> Pipeline:
     )
 
 
-build_ingestor = build_pipeline  # the earlier name, still used by tests and benchmarks
-
-
 def poll_pass(
     settings: Settings,
     pipeline: Pipeline,

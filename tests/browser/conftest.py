@@ -26,7 +26,7 @@ from config.settings import load_settings
 from service.models import User
 from service.web.app import create_app
 from service.web.security import hash_password
-from service.worker import build_ingestor, ingest_files
+from service.worker import build_pipeline, ingest_files
 from tests.conftest import REPO, require
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -115,7 +115,7 @@ def live_app(tmp_path: Path, hostile_mail: list[bytes]) -> Iterator[LiveApp]:
     for index, raw in enumerate(hostile_mail):
         (inbox / f"hostile-{index:02d}.eml").write_bytes(raw)
         paths.append(inbox / f"hostile-{index:02d}.eml")
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         result = ingest_files(ingestor, paths, source="import", batch_size=50)
         assert result.parse_errors == 0 and len(result.stored_ids) >= 265 + len(hostile_mail), result
         with Session(ingestor.engine) as session:

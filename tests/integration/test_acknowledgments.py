@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from service.mailer import send_pending
-from service.worker import build_ingestor, poll_pass
+from service.worker import build_pipeline, poll_pass
 from tests.conftest import REPO, intake_env
 from tests.support.messages import make_message
 from tests.support.smtp import RecordingHandler, SmtpServer
@@ -124,7 +124,7 @@ def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings
     )
     smtp.handler.replies = ["451 4.3.0 try again later"] * 4
     settings = ack_settings()
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         poll_pass(settings, ingestor)
         reports = [send_pending(ingestor.engine, settings) for _ in range(4)]
     assert sum(r.retried for r in reports) == 4 and sum(r.sent for r in reports) == 3
@@ -137,7 +137,7 @@ def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, s
     dovecot.append(make_message(1, body="Could you please tell us where the session will take place?"))
     smtp.handler.replies = ["550 5.1.1 mailbox unavailable"]
     settings = ack_settings()
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         poll_pass(settings, ingestor)
         first = send_pending(ingestor.engine, settings)
         second = send_pending(ingestor.engine, settings)
@@ -150,7 +150,7 @@ def test_smtp_down_for_a_while_then_delivered_once(dovecot, ack_settings, smtp) 
     dovecot.append(make_message(1, body="Could you please tell us whether interpretation is provided?"))
     smtp.stop()
     settings = ack_settings()
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         poll_pass(settings, ingestor)
         down = [send_pending(ingestor.engine, settings) for _ in range(3)]
         smtp.start()
@@ -188,7 +188,7 @@ def test_two_instances_answering_each_other_stop_after_one_message_each_way(dove
         try:
             for _ in range(4):  # several rounds: each instance polls its folder and sends what is due
                 for settings in (a, b):
-                    with build_ingestor(settings) as ingestor:
+                    with build_pipeline(settings) as ingestor:
                         poll_pass(settings, ingestor)
                         send_pending(ingestor.engine, settings)
         finally:

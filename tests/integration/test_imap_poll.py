@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from service.errors import MailboxError
 from service.models import AuditEvent, Message, MessageLocation
-from service.worker import build_ingestor, poll_pass
+from service.worker import build_pipeline, poll_pass
 from tests.conftest import sample_messages
 from tests.support.messages import make_message
 
@@ -28,7 +28,7 @@ def test_every_message_stored_once_then_nothing_then_new_mail(dovecot, imap_sett
     base = datetime(2025, 10, 10, 23, 0, tzinfo=GENEVA_SUMMER)
     dovecot.append_many([(raw, base + timedelta(minutes=i)) for i, raw in enumerate(samples)])
     settings = imap_settings(imap_batch_size=7)
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         first = poll_pass(settings, ingestor)
         assert len(first.stored_ids) == len(samples) and first.already_stored == 0
         assert _count(ingestor.engine) == len(samples) == _count(ingestor.engine, MessageLocation)
@@ -56,7 +56,7 @@ def test_uidvalidity_reset_creates_no_duplicates(dovecot, imap_settings) -> None
     raws = [make_message(i) for i in range(12)]
     dovecot.append_many([(r, None) for r in raws], folder="Submissions")
     settings = imap_settings(imap_folder="Submissions")
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         assert len(poll_pass(settings, ingestor).stored_ids) == 12
         old = dovecot.uidvalidity("Submissions")
 
@@ -80,7 +80,7 @@ def test_reused_message_id_is_stored_and_linked(dovecot, imap_settings) -> None:
     b = make_message(2, message_id="<same@mission.example>", body="Corrected list of delegates.")
     dovecot.append_many([(a, None), (b, None), (a, None)])  # the third is byte-identical to the first
     settings = imap_settings()
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         result = poll_pass(settings, ingestor)
         assert len(result.stored_ids) == 2 and result.already_stored == 1
         with Session(ingestor.engine) as s:
@@ -93,7 +93,7 @@ def test_post_action_after_storing(dovecot, imap_settings, action: str) -> None:
     dovecot.create_folder("Processed")
     dovecot.append_many([(make_message(i), None) for i in range(5)])
     settings = imap_settings(imap_post_action=action)
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         assert len(poll_pass(settings, ingestor).stored_ids) == 5
     if action == "move":
         assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == 5
@@ -107,10 +107,10 @@ def test_unfinished_move_is_completed_on_the_next_pass(dovecot, imap_settings) -
     """A crash between the commit and the MOVE leaves stored mail in INBOX; the next pass moves it."""
     dovecot.create_folder("Processed")
     dovecot.append_many([(make_message(i), None) for i in range(4)])
-    with build_ingestor(imap_settings()) as ingestor:  # first pass without post-action = the "crash"
+    with build_pipeline(imap_settings()) as ingestor:  # first pass without post-action = the "crash"
         poll_pass(imap_settings(), ingestor)
     settings = imap_settings(imap_post_action="move")
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         assert poll_pass(settings, ingestor).stored_ids == []
     assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == 4
 
@@ -119,7 +119,7 @@ def test_oversized_message_is_kept_as_a_header_record(dovecot, imap_settings) ->
     dovecot.append(make_message(1, size_pad=20_000))
     dovecot.append(make_message(2))
     settings = imap_settings(imap_max_message_bytes=4096)
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         assert len(poll_pass(settings, ingestor).stored_ids) == 2
         with Session(ingestor.engine) as s:
             big, small = s.exec(select(Message).order_by(Message.id)).all()
@@ -136,12 +136,12 @@ def test_unreachable_server_is_a_one_line_mailbox_error(make_settings) -> None:
         imap_security="none",
         imap_connect_attempts=2,
     )
-    with build_ingestor(settings) as ingestor, pytest.raises(MailboxError) as info:
+    with build_pipeline(settings) as ingestor, pytest.raises(MailboxError) as info:
         poll_pass(settings, ingestor)
     assert "after 2 attempt(s)" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_wrong_password_is_not_retried(dovecot, imap_settings) -> None:
     settings = imap_settings(imap_password="wrong-password", imap_connect_attempts=5)
-    with build_ingestor(settings) as ingestor, pytest.raises(MailboxError, match=r"login .* refused"):
+    with build_pipeline(settings) as ingestor, pytest.raises(MailboxError, match=r"login .* refused"):
         poll_pass(settings, ingestor)

@@ -20,7 +20,7 @@ from service.web import dashboard_data as dashboard
 from service.web.app import create_app
 from service.web.display import ack_text
 from service.web.security import hash_password, verify_password
-from service.worker import build_ingestor, ingest_files
+from service.worker import build_pipeline, ingest_files
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -48,7 +48,7 @@ def web(make_settings, tmp_path, ack_mode):
     settings = make_settings(web_secret=SECRET, web_secure_cookies=False, ack_mode=ack_mode)
     hostile = tmp_path / "hostile.eml"
     hostile.write_bytes(HOSTILE)
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         ingest_files(ingestor, [LABELLED, hostile], source="import", batch_size=50)
         with Session(ingestor.engine) as session:
             session.add(User(name="ana", password_hash=hash_password("correct horse battery"), role="reviewer"))

@@ -22,7 +22,7 @@ from service.web.app import create_app
 from service.web.charts import bar_chart_svg, day_chart_svg
 from service.web.dashboard_data import day_bounds, per_day, shares, tally
 from service.web.security import hash_password
-from service.worker import build_ingestor, ingest_files
+from service.worker import build_pipeline, ingest_files
 
 GENEVA = ZoneInfo("Europe/Zurich")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -120,7 +120,7 @@ def test_day_chart_highlights_the_deadline() -> None:
 @pytest.fixture
 def client(tmp_path: Path):
     settings = load_settings(data_dir=tmp_path / "data", web_secret="x" * 40, web_secure_cookies=False, ack_mode="off")
-    with build_ingestor(settings) as ingestor:
+    with build_pipeline(settings) as ingestor:
         ingest_files(ingestor, [LABELLED], source="import", batch_size=50)
         with Session(ingestor.engine) as session:
             session.add(User(name="ana", password_hash=hash_password("correct horse battery"), role="reviewer"))
