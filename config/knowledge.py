@@ -16,12 +16,14 @@ from config.events import load_events
 from handlers.events import SessionWords, build_calendar
 from handlers.knowledge import Knowledge
 from handlers.language import LatinModel
+from handlers.model import ModelError, TriageModel, model_from_bytes
 from handlers.phrases import PhraseBook, compile_phrases
 from handlers.registry import KINDS, SIGNALS
 
 HERE = Path(__file__).parent
 PHRASES = HERE / "phrases"
 DATA = HERE / "data"
+DEFAULT_MODEL = DATA / "triage-model.json"  # built by `frontier-intake train --default` from the shipped data
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -65,8 +67,22 @@ def load_latin_model() -> LatinModel:
 
 
 @lru_cache(maxsize=4)
-def load_knowledge(events_file: Path) -> Knowledge:
-    """The triage knowledge for ``events_file`` (cached: each parser process loads it once)."""
+def load_model(path: Path) -> TriageModel | None:
+    """The triage model in ``path`` (None when there is no such file: the rules decide alone).
+
+    A file that is not a model raises :class:`ModelError` naming the file."""
+    if not Path(path).is_file():
+        return None
+    try:
+        return model_from_bytes(Path(path).read_bytes())
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def load_knowledge(events_file: Path, model_file: Path | None = DEFAULT_MODEL) -> Knowledge:
+    """The triage knowledge for ``events_file`` and the model in ``model_file`` (cached: each parser process
+    loads it once; ``None``: no model, the rules alone)."""
     events = tuple(load_events(Path(events_file)))
     series = _toml(PHRASES / "series.toml")["any"]
     return Knowledge(
@@ -75,4 +91,5 @@ def load_knowledge(events_file: Path) -> Knowledge:
         phrases=load_phrases(),
         countries=load_country_tables(),
         language=load_latin_model(),
+        model=load_model(Path(model_file)) if model_file is not None else None,
     )

@@ -140,6 +140,7 @@ class Settings(BaseSettings):
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
     parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
+    triage_model: bool = Field(True, description="Use the learned triage model (promoted, else shipped); off: rules.")
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
 

@@ -66,6 +66,9 @@ class Report:
     fields_checked: Counter[str] = field(default_factory=Counter)
     fields_right: Counter[str] = field(default_factory=Counter)
     robot_acks: list[str] = field(default_factory=list)
+    other_acks: list[str] = field(default_factory=list)
+    labelled: Counter[str] = field(default_factory=Counter)
+    field_mistakes: list[str] = field(default_factory=list)
     ack_right: int = 0
     needs_triage: int = 0
     mistakes: list[str] = field(default_factory=list)
@@ -78,14 +81,20 @@ class Report:
         self.deadline_right += label.deadline_status == got.deadline_status
         self.ack_right += label.should_acknowledge == got.acknowledge
         self.needs_triage += got.needs_triage
+        self.labelled[label.category] += 1
         if got.acknowledge and label.category in ROBOTS:
             self.robot_acks.append(label.file)
+        if got.acknowledge and label.category == "other":
+            self.other_acks.append(label.file)
         if label.category != got.category:
             self.mistakes.append(f"{label.file}: {label.category} → {got.category} ({got.confidence:.2f})")
         if label.category == got.category:
             for name, expected in label.fields.items():
                 self.fields_checked[name] += 1
-                self.fields_right[name] += field_matches(name, expected, got.fields.get(name))
+                right = field_matches(name, expected, got.fields.get(name))
+                self.fields_right[name] += right
+                if not right:
+                    self.field_mistakes.append(f"{label.file}: {name} {expected!r} → {got.fields.get(name)!r}")
 
     def per_category(self) -> dict[str, tuple[float, float, float, int]]:
         """``{category: (precision, recall, f1, support)}``."""

@@ -1,4 +1,4 @@
-"""What triage knows besides the message: events, phrases, country tables, the language model.
+"""What triage knows besides the message: events, phrases, country tables, the language model, the triage model.
 
 Built once by the shell (``config.knowledge.load_knowledge``) and passed in, so the core reads no file.
 """
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from handlers.events import Calendar, Event
 from handlers.language import LatinModel
+from handlers.model import TriageModel
 from handlers.phrases import PhraseBook
 
 if TYPE_CHECKING:
@@ -25,3 +26,4 @@ class Knowledge:
     phrases: PhraseBook
     countries: CountryTables
     language: LatinModel
+    model: TriageModel | None = None  # the learned layer; None: the rules alone decide

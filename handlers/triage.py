@@ -21,7 +21,8 @@ from handlers.fields import extract_delegates, extract_url
 from handlers.kind import FieldInput
 from handlers.knowledge import Knowledge
 from handlers.language import detect_language, script_counts
-from handlers.noise import ROBOT_SENDER, classify_noise
+from handlers.model import features, top_features
+from handlers.noise import ROBOT_SENDER, Verdict, classify_noise
 from handlers.phrases import Phrase, PhraseBook
 from handlers.registry import BY_NAME, SUBMISSIONS, extract_fields
 from handlers.text import split_own_text
@@ -31,7 +32,7 @@ NEEDS_TRIAGE_BELOW = 0.6
 MAX_SCORED_CHARS = 3000  # the request is near the top; long attachments and footers add nothing
 MAX_READ_CHARS = 30000  # bounded work per message, whatever its size
 MAX_CONTENT_CHARS = 10000  # own text read for evidence and fields (delegate lists can be long)
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 
 class Triage(BaseModel):
@@ -47,6 +48,7 @@ class Triage(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
     signals: list[str] = Field(default_factory=list)
     rules_version: int = RULES_VERSION
+    model_version: str | None = None  # the learned model that decided (None: the rules or structure did)
 
 
 def score_categories(
@@ -170,8 +172,38 @@ def _choose(scores: dict[str, float], evidence: Evidence, about_this_event: bool
     return "other", 0.3, [*reasons, "no recognisable request"]
 
 
-def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "") -> Triage:
-    """Classify one message, pull out its fields and check its deadline."""
+@dataclass
+class Reading:
+    """What the rules read in one message, the model's features, and the inputs of the fields.
+
+    ``structural`` is a verdict that structure decides alone (a DSN, an auto-reply or list header, a spam flag);
+    otherwise ``rule_category`` is what the rules alone would say and ``features`` what the model reads.
+    """
+
+    language: str
+    signals: list[str]
+    structural: Verdict | None
+    rule_category: str
+    rule_confidence: float
+    features: dict[str, float]
+    content: str
+    named: str
+    address: str
+    sender_name: str
+
+
+_STRUCTURE = ("header:", "structure:", "sender:")
+
+
+def is_structural(verdict: Verdict) -> bool:
+    """Whether a noise verdict rests on structure (headers, a DSN, a daemon sender, DMARC failing), not on words."""
+    return any(
+        s.startswith(_STRUCTURE) or (s.startswith("authentication:") and "dmarc=fail" in s) for s in verdict.signals
+    )
+
+
+def read_message(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "") -> Reading:
+    """Everything the rules find in a message, and the rules' own decision."""
     book, calendar = knowledge.phrases, knowledge.calendar
     parts = split_own_text(parsed.text[:MAX_READ_CHARS])
     own = parts.own
@@ -180,16 +212,10 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
         signals.append(f"text: {len(own)} own characters, quoted/forwarded text ignored")
     language, _ = detect_language(own or parsed.subject or parts.quoted, knowledge.language)
     signals.append(f"language: {language}")
+    sender = parsed.sender
+    address = sender.address if sender else ""
 
     noise = classify_noise(parsed, own)
-    if noise is not None:
-        return Triage(
-            category=noise.category,
-            confidence=noise.confidence,
-            needs_triage=False,
-            language=language,
-            signals=signals + noise.signals,
-        )
 
     content = own[:MAX_CONTENT_CHARS]
     if parts.forwarded and len(own) < 400:
@@ -217,8 +243,6 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
         signals.append("text: attachment text read")
     simple = book.simplify(content[:MAX_SCORED_CHARS]).lower()
     about_this_event = about_our_events(book.simplify(f"{parsed.subject}\n{content}").lower(), calendar)
-    sender = parsed.sender
-    address = sender.address if sender else ""
     evidence = Evidence(
         delegates=len(extract_delegates(content, address)),
         link=extract_url(content) is not None,
@@ -227,11 +251,63 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
         submitting=_asserts(simple, book.submitting),
     )
     category, confidence, reasons = _choose(scores, evidence, about_this_event)
+    if noise is not None:
+        category, confidence = noise.category, noise.confidence
+        signals.extend(noise.signals)
     for name in sorted(scores, key=lambda c: -scores[c]):
         signals.append(f"phrases {name} {scores[name]:.1f}: " + "; ".join(hits.get(name, [])[:4]))
     signals.extend(reasons)
+    return Reading(
+        language=language,
+        signals=signals,
+        structural=noise if noise is not None and is_structural(noise) else None,
+        rule_category=category,
+        rule_confidence=confidence,
+        features=features(parsed.subject, own or parts.quoted, attachment_text),
+        content=content,
+        named=named,
+        address=address,
+        sender_name=sender.name if sender else "",
+    )
 
-    event, event_signals = match_event(named, parsed.received_at, calendar)
+
+def triage(
+    parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "", *, rules_only: bool = False
+) -> Triage:
+    """Classify one message, pull out its fields and check its deadline.
+
+    Structure decides what it can; for the rest the learned model of ``knowledge`` (when it has one and
+    ``rules_only`` is false) gives each category a calibrated probability, reading the rules' signals beside
+    the words. Below the model's threshold the decision waits for a person, and is not acknowledged until then.
+    """
+    reading = read_message(parsed, knowledge, attachment_text)
+    signals = reading.signals
+    model = None if rules_only else knowledge.model
+    spam_like = False
+    if reading.structural is not None:
+        category, confidence = reading.structural.category, reading.structural.confidence
+        needs = False
+        signals.append("decided by structure")
+    elif model is None:
+        category, confidence = reading.rule_category, reading.rule_confidence
+        needs = confidence < NEEDS_TRIAGE_BELOW
+    else:
+        probabilities = model.probabilities(reading.features)
+        category = max(probabilities, key=probabilities.__getitem__)
+        confidence = round(probabilities[category], 3)
+        needs = confidence < model.threshold
+        spam_like = probabilities.get("spam", 0.0) >= model.spam_block
+        ranked = sorted(probabilities.items(), key=lambda item: -item[1])[:3]
+        signals.append(
+            f"model {model.version}: "
+            + ", ".join(f"{c} {p:.2f}" for c, p in ranked)
+            + f"; rules said {reading.rule_category} {reading.rule_confidence:.2f}"
+        )
+        signals.append(f"model {category} words: " + "; ".join(top_features(model, reading.features, category)))
+        if spam_like and category != "spam":
+            signals.append(f"spam-like ({probabilities['spam']:.2f}): not acknowledged")
+
+    event, event_signals = match_event(reading.named, parsed.received_at, knowledge.calendar)
     signals.extend(event_signals)
     kind = BY_NAME[category]
     status = deadline_status(category, parsed.received_at, event) if kind.has_deadline else "not_applicable"
@@ -239,17 +315,22 @@ def triage(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: str = "
         signals.append(f"deadline: {status} (arrived {parsed.received_at:%Y-%m-%d %H:%M} UTC)")
     fields: dict[str, Any] = {}
     if kind.extract is not None:
-        country, _ = find_country_or_org(content, knowledge.countries, sender_domain=address.rpartition("@")[2])
-        found = FieldInput(content, sender_name=sender.name if sender else "", sender_address=address)
+        domain = reading.address.rpartition("@")[2]
+        country, _ = find_country_or_org(reading.content, knowledge.countries, sender_domain=domain)
+        found = FieldInput(reading.content, sender_name=reading.sender_name, sender_address=reading.address)
         fields = extract_fields(category, found, country)
+    acknowledge = kind.acknowledged and not ROBOT_SENDER.match(reading.address) and not needs and not spam_like
+    if kind.acknowledged and needs:
+        signals.append("not sure: waits for a person before any acknowledgment")
     return Triage(
         category=category,
         confidence=confidence,
-        needs_triage=confidence < NEEDS_TRIAGE_BELOW,
-        language=language,
+        needs_triage=needs,
+        language=reading.language,
         event=event.id if event else None,
         deadline_status=status,
-        acknowledge=kind.acknowledged and not ROBOT_SENDER.match(address),
+        acknowledge=acknowledge,
         fields=fields,
         signals=signals,
+        model_version=model.version if model is not None and reading.structural is None else None,
     )

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from email import message_from_string
 from email import policy as email_policy
@@ -26,19 +27,25 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from config.events import EventsError
-from config.knowledge import load_knowledge
+from config.knowledge import DEFAULT_MODEL, load_knowledge
 from config.settings import AckMode, Settings, SettingsError, load_settings
 from handlers.knowledge import Knowledge
-from handlers.registry import CATEGORIES
-from service import logs, outbox, repository, users
+from handlers.learning import Scores
+from handlers.model import ModelError
+from handlers.registry import CATEGORIES, FieldsError
+from service import logs, outbox, repository, review, users
 from service.archive import Archive
 from service.db import open_database
 from service.errors import IntakeError
 from service.export import write_jsonl
+from service.model_store import model_in_use
 from service.models import Acknowledgment, Message
+from service.outbox import AckPolicy
 from service.pipeline import BatchResult, Pipeline
 from service.pipeline import Progress as ProgressFn
+from service.review import MAX_ROW_ID
 from service.scheduler import Job, run_forever
+from service.training import build, load_splits, train
 from service.triage_jobs import evaluate, retriage
 from service.web.security import hash_password, password_problem
 from service.worker import build_pipeline, ingest_files, poll_pass, send_due
@@ -86,10 +93,14 @@ def _database(settings: Settings) -> Engine:
 
 
 def _knowledge(settings: Settings) -> Knowledge:
+    """The events file's knowledge with the promoted triage model (else the shipped default)."""
     try:
-        return load_knowledge(settings.config)
+        return load_knowledge(settings.config, model_in_use(settings))
     except EventsError as exc:
         raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
+    except ModelError as exc:
+        pointer = settings.data_dir / "models" / "current"
+        raise _fail(f"triage model: {exc} (train again, or remove {pointer})") from None
 
 
 @contextmanager
@@ -319,16 +330,35 @@ def retriage_(
     )
 
 
+def _scores_table(title: str, columns: dict[str, Scores]) -> Table:
+    t = Table(title=title)
+    t.add_column("category")
+    for name in columns:
+        t.add_column(f"{name} F1", justify="right")
+    t.add_column("support", justify="right")
+    first = next(iter(columns.values()))
+    for category in CATEGORIES:
+        if first.rows[category][3]:
+            t.add_row(category, *[f"{s.rows[category][2]:.3f}" for s in columns.values()], str(first.rows[category][3]))
+    t.add_row("macro-F1", *[f"{s.macro_f1:.3f}" for s in columns.values()], str(first.total), style="bold")
+    return t
+
+
 @app.command("evaluate")
 def evaluate_(
-    folder: Annotated[Path, typer.Argument(help="Folder of labelled .eml files.")],
-    labels: Annotated[Path, typer.Option("--labels", help="JSON lines: file, category, language, received, …")],
+    folder: Annotated[Path, typer.Argument(help="Folder of labelled .eml files (every labels.jsonl under it).")],
+    labels: Annotated[
+        Path | None, typer.Option("--labels", help="One labels file (JSON lines: file, category, …) instead.")
+    ] = None,
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every misclassified file.")] = False,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="The rules alone, without the model.")] = False,
 ) -> None:
     """Score triage against labelled mail: precision/recall/F1, languages, fields, deadlines, confusion."""
     settings = _settings()
-    report = evaluate(folder, labels, _knowledge(settings))
-    t = Table(title=f"Triage on {report.total} labelled messages")
+    knowledge = _knowledge(settings)
+    report = evaluate(folder, labels, knowledge, rules_only=rules_only)
+    decided = "the rules alone" if rules_only or knowledge.model is None else f"model {knowledge.model.version}"
+    t = Table(title=f"Triage on {report.total} labelled messages ({decided})")
     for col in ("category", "precision", "recall", "F1", "support"):
         t.add_column(col, justify="right" if col != "category" else "left")
     for category, (p, r, f1, n) in report.per_category().items():
@@ -342,6 +372,11 @@ def evaluate_(
         highlight=False,
     )
     out.print(f"acknowledgments due on auto-replies, bounces or spam: {len(report.robot_acks)}", highlight=False)
+    others = report.labelled.get("other", 0)
+    out.print(
+        f"other acknowledged: {len(report.other_acks)} of {others} ({len(report.other_acks) / max(1, others):.1%})",
+        highlight=False,
+    )
     for name in sorted(report.fields_checked):
         out.print(f"  field {name}: {report.fields_right[name]}/{report.fields_checked[name]}", highlight=False)
     confusion = Table(title="Confusion matrix (rows: label, columns: triage)")
@@ -354,6 +389,111 @@ def evaluate_(
     if mistakes:
         for line in report.mistakes:
             out.print(f"  {line}", highlight=False)
+        for line in report.field_mistakes:
+            out.print(f"  {line}", highlight=False)
+
+
+@app.command("train")
+def train_(
+    force: Annotated[
+        bool, typer.Option("--force", help="Promote even if worse on the held-out set (audited).")
+    ] = False,
+    by: Annotated[str, typer.Option("--by", help="Who trains (recorded in the audit trail).")] = "",
+    data: Annotated[
+        list[Path] | None, typer.Option("--data", help="More labelled folders to train on (repeatable).")
+    ] = None,
+    default: Annotated[
+        bool, typer.Option("--default", help="Rebuild the shipped default model from the shipped data only.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("--output", help="With --default: write the model here.")] = None,
+) -> None:
+    """Train the triage model on the labelled data and this mailbox's corrections; promote it only if no worse."""
+    settings = _settings()
+    logs.quiet_parsers()
+    knowledge = _knowledge(settings)
+    if default:
+        _, data_bytes, _, info = build(replace(knowledge, model=None), splits=load_splits())
+        target = output or DEFAULT_MODEL
+        target.write_bytes(data_bytes)
+        out.print(f"wrote {target}: {info['examples']} examples, {info['seconds']} s", highlight=False)
+        return
+    who = by.strip() or getpass.getuser()
+    with err.status("training"):
+        result = train(
+            _database(settings),
+            Archive(settings.archive_dir),
+            replace(knowledge),
+            data_dir=settings.data_dir,
+            who=who,
+            force=force,
+            extra=tuple(data or ()),
+        )
+    out.print(
+        _scores_table(
+            f"Held-out set: {result.held_out} messages (the dev split and {result.held_out_corrections} held-out"
+            " corrections)",
+            {
+                "candidate": result.candidate_scores,
+                f"current ({result.current_version})": result.current_scores,
+                "rules alone": result.rules_scores,
+            },
+        )
+    )
+    out.print(
+        f"trained model {result.candidate.version} on {result.examples} messages ({result.corrections} corrections)"
+        f" in {result.seconds} s; {'; '.join(result.reasons)}",
+        highlight=False,
+    )
+    if result.promoted:
+        note = " (forced: worse on the held-out set; audited)" if result.forced else ""
+        name = result.path.name if result.path else ""
+        out.print(f"promoted {name}{note}; `retriage --all` applies it", highlight=False)
+    else:
+        out.print("not promoted: the current model stays (use --force to override)", highlight=False)
+        raise typer.Exit(3)
+
+
+@app.command("correct")
+def correct_(
+    message_ids: Annotated[list[int], typer.Argument(help="The messages' numbers (#ID in the review UI).")],
+    category: Annotated[str, typer.Option("--category", help="The right category.")],
+    by: Annotated[str, typer.Option("--by", help="Who corrects (recorded in the audit trail).")],
+    fields: Annotated[str | None, typer.Option("--fields", help="The right fields, as a JSON object.")] = None,
+) -> None:
+    """Correct triage as the review UI's reclassify does: same checks, same audit, same outbox rules.
+
+    Several numbers get the same correction, all or none (one transaction)."""
+    settings = _settings()
+    if not by.strip():
+        raise _fail("--by: say who corrects")
+    knowledge = _knowledge(settings)
+    events = list(knowledge.events)
+    acks = None if settings.ack_mode is AckMode.OFF else AckPolicy.from_settings(settings, events)
+    archive = Archive(settings.archive_dir)
+    with Session(_database(settings)) as session:
+        done = []
+        for message_id in message_ids:
+            message = session.get(Message, message_id) if 0 < message_id <= MAX_ROW_ID else None
+            if message is None:
+                raise _fail(f"no message #{message_id}; nothing was changed", 1)
+            try:
+                review.reclassify(
+                    session,
+                    message=message,
+                    who=by.strip(),
+                    category=category,
+                    events=events,
+                    acks=acks,
+                    archive=archive,
+                )
+                if fields is not None:
+                    review.edit_fields(session, message=message, who=by.strip(), text=fields)
+            except (review.ReviewError, FieldsError) as exc:
+                raise _fail(f"#{message_id}: {exc}; nothing was changed") from None
+            done.append(f"#{message_id} is {message.category} ({message.deadline_status})")
+        session.commit()
+    for line in done:
+        out.print(line, highlight=False)
 
 
 @app.command("outbox")

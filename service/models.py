@@ -120,6 +120,7 @@ class Message(SQLModel, table=True):
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False, default=dict))
     signals: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False, default=list))
     rules_version: int | None = None
+    model_version: str | None = Field(default=None, max_length=32)  # the triage model that decided, if one did
     triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     triage_corrected: bool = False
     thread_id: int | None = Field(default=None, foreign_key="message.id", index=True)
@@ -179,6 +180,40 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64, index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+
+
+class Correction(SQLModel, table=True):
+    """A staff correction of triage, kept as a labelled example for training: who, when, from → to."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    by: str = Field(max_length=128)
+    what: str = Field(max_length=16, description="category | fields")
+    before: Any = Field(default=None, sa_column=Column(JSONType))
+    after: Any = Field(default=None, sa_column=Column(JSONType))
+    model_version: str | None = Field(default=None, max_length=32)  # the model whose decision was corrected
+
+
+class ModelTraining(SQLModel, table=True):
+    """One run of ``frontier-intake train``: the model it built, on what, its figures, whether it was promoted."""
+
+    __tablename__ = "model_training"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=32)
+    file: str = Field(max_length=128)
+    trained_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    by: str = Field(max_length=128)
+    examples: int
+    corrections: int
+    held_out: int
+    macro_f1: float
+    current_macro_f1: float
+    promoted: bool = False
+    forced: bool = False
 
 
 class Acknowledgment(SQLModel, table=True):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from config.knowledge import load_knowledge
+from config.knowledge import DEFAULT_MODEL, load_knowledge
 from handlers.knowledge import Knowledge
 from service.logs import quiet_parsers
 
@@ -51,15 +51,15 @@ def exit_with(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-service", daemon=True).start()
 
 
-def start_parser_process(parent: int, events_file: Path) -> None:
+def start_parser_process(parent: int, events_file: Path, model_file: Path | None) -> None:
     """Initializer of each parser process: follow the service, quiet the parsing libraries, load the knowledge."""
     exit_with(parent)
     quiet_parsers()
-    load_knowledge(events_file)
+    load_knowledge(events_file, model_file)
 
 
-def _work_chunk(work: Work[T, R], items: list[T], events_file: Path) -> list[R]:
-    knowledge = load_knowledge(events_file)  # loaded by the initializer: a cache hit
+def _work_chunk(work: Work[T, R], items: list[T], events_file: Path, model_file: Path | None) -> list[R]:
+    knowledge = load_knowledge(events_file, model_file)  # loaded by the initializer: a cache hit
     return [work(item, knowledge) for item in items]
 
 
@@ -78,8 +78,9 @@ class Parsing(Generic[R]):
 class ParsePool:
     """Runs ``work(item, knowledge)`` over items on every core; the processes start on first use."""
 
-    def __init__(self, *, events_file: Path, workers: int = 0) -> None:
+    def __init__(self, *, events_file: Path, model_file: Path | None = DEFAULT_MODEL, workers: int = 0) -> None:
         self.events_file = events_file
+        self.model_file = model_file
         self.workers = workers or os.cpu_count() or 1
         self._executor: ProcessPoolExecutor | None = None
 
@@ -103,7 +104,7 @@ class ParsePool:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=start_parser_process,
-                initargs=(os.getpid(), self.events_file),
+                initargs=(os.getpid(), self.events_file, self.model_file),
             )
         return self._executor
 
@@ -111,8 +112,9 @@ class ParsePool:
         """Start ``work`` on every item and return at once (small batches are done here, before returning)."""
         items = list(items)
         if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
-            return Parsing(done=_work_chunk(work, items, self.events_file))
+            return Parsing(done=_work_chunk(work, items, self.events_file, self.model_file))
         size = max(1, min(MAX_CHUNK, len(items) // (self.workers * 2)))
         pool = self._processes()
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        return Parsing(futures=[pool.submit(_work_chunk, work, chunk, self.events_file) for chunk in chunks])
+        files = (self.events_file, self.model_file)
+        return Parsing(futures=[pool.submit(_work_chunk, work, chunk, *files) for chunk in chunks])

@@ -122,6 +122,7 @@ def apply_triage(message: Message, decision: Triage | None) -> None:
     set_fields(message, decision.fields)
     message.signals = decision.signals
     message.rules_version = decision.rules_version
+    message.model_version = decision.model_version
     message.triaged_at = utcnow()
 
 

@@ -18,7 +18,7 @@ from parsers.message import MessageParseError
 from service import outbox, repository
 from service.archive import Archive
 from service.errors import StorageError
-from service.models import Message, Note, utcnow
+from service.models import Correction, Message, Note, utcnow
 from service.outbox import AckPolicy
 from service.stored import read_parsed
 
@@ -38,6 +38,20 @@ def _audit(session: Session, message: Message, who: str, action: str, before: An
         actor=who,
         before=json.loads(json.dumps(before, default=str)),
         after=json.loads(json.dumps(after, default=str)),
+    )
+
+
+def _correction(session: Session, message: Message, who: str, what: str, before: Any, after: Any) -> None:
+    """Keep a staff correction as a labelled example for ``frontier-intake train``."""
+    session.add(
+        Correction(
+            message_id=message.id or 0,
+            by=who,
+            what=what,
+            before=json.loads(json.dumps(before, default=str)),
+            after=json.loads(json.dumps(after, default=str)),
+            model_version=message.model_version,
+        )
     )
 
 
@@ -91,7 +105,8 @@ def reclassify(
     archive: Archive,
 ) -> None:
     """Move ``message`` to ``category``: its deadline status again, the triage marked corrected, and — when the
-    category really changes — the outbox kept in step (what it did is audited with the change)."""
+    category really changes, or a decision that waited for a person is confirmed — the outbox kept in step (what
+    it did is audited with the change). The correction is kept as a labelled example."""
     if category not in CATEGORIES:
         raise ReviewError(f"unknown category {category!r}")
     before = {"category": message.category, "deadline_status": message.deadline_status}
@@ -100,10 +115,12 @@ def reclassify(
     message.deadline_status = (
         deadline_status(category, message.received_at, event) if category in SUBMISSIONS else "not_applicable"
     )
+    confirmed = message.needs_triage and not message.acknowledge  # it waited for a person to be sure
     message.triage_corrected, message.needs_triage = True, False
     after = {"category": message.category, "deadline_status": message.deadline_status}
     changed = before["category"] != category
-    outcome = sync_ack(session, message=message, who=who, acks=acks, archive=archive) if changed else None
+    outcome = sync_ack(session, message=message, who=who, acks=acks, archive=archive) if changed or confirmed else None
+    _correction(session, message, who, "category", before["category"], category)
     _audit(session, message, who, "reclassified", before, after | ({"acknowledgment": outcome} if outcome else {}))
     session.add(message)
 
@@ -118,6 +135,7 @@ def edit_fields(session: Session, *, message: Message, who: str, text: str) -> N
     repository.set_fields(message, fields)  # the columns kept from the fields (country, delegates) follow
     message.triage_corrected = True
     _audit(session, message, who, "fields_edited", before, fields)
+    _correction(session, message, who, "fields", before, fields)
     session.add(message)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,18 +88,26 @@ def _decide(message: Message, archive: Archive, knowledge: Knowledge) -> Triage 
         return None
 
 
-def evaluate(folder: Path, labels_file: Path, knowledge: Knowledge) -> Report:
-    """Triage every labelled ``.eml`` file in ``folder`` and score it against ``labels_file``."""
+def labelled_files(folder: Path, labels_file: Path | None = None) -> Iterator[tuple[Path, Label]]:
+    """Every ``(eml path, label)``: of ``labels_file`` (names relative to ``folder``), else of every
+    ``labels.jsonl`` under ``folder`` (names relative to the labels file), in sorted order."""
+    sources = [(labels_file, folder)] if labels_file else [(p, p.parent) for p in sorted(folder.rglob("labels.jsonl"))]
+    for labels, base in sources:
+        for line in labels.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                label = Label.model_validate_json(line)
+                yield base / label.file, label
+
+
+def evaluate(folder: Path, labels_file: Path | None, knowledge: Knowledge, *, rules_only: bool = False) -> Report:
+    """Triage every labelled ``.eml`` file under ``folder`` and score it against its labels."""
     report = Report()
-    for line in labels_file.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        label = Label.model_validate_json(line)
-        raw = (folder / label.file).read_bytes()
+    for path, label in labelled_files(folder, labels_file):
+        raw = path.read_bytes()
         received = datetime.fromisoformat(label.received)
         try:
             parsed = parse_message(raw, internaldate=received)
-            decision = triage(parsed, knowledge, attachment_text(parsed))
+            decision = triage(parsed, knowledge, attachment_text(parsed), rules_only=rules_only)
         except MessageParseError as exc:
             decision = Triage(
                 category="other",

@@ -17,6 +17,7 @@ from service.db import open_database
 from service.files import FileSource
 from service.mailbox import ImapSource, reconnecting
 from service.mailer import SendReport, send_pending
+from service.model_store import model_in_use
 from service.outbox import AckPolicy
 from service.parse_pool import ParsePool
 from service.pipeline import BatchResult, Pipeline, Progress
@@ -36,7 +37,11 @@ def build_pipeline(settings: Settings) -> Pipeline:
         engine,
         Archive(settings.archive_dir),
         events=events,
-        parsers=ParsePool(events_file=settings.config, workers=settings.parse_workers),
+        parsers=ParsePool(
+            events_file=settings.config,
+            model_file=model_in_use(settings),
+            workers=settings.parse_workers,
+        ),
         acks=AckPolicy.from_settings(settings, events),
     )
 

@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts (enable, disable, role) and the API's own documentation, both server-rendered.
+"""Admin pages: staff accounts (enable, disable, role), the triage model's training, and the API's own
+documentation, all server-rendered.
 
 Reviewers work the queue; admins also manage who may. Accounts are created from the command line
 (``frontier-intake users add``: a password never travels through a web form it did not choose).
@@ -6,13 +7,15 @@ Reviewers work the queue; admins also manage who may. Accounts are created from 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from service.models import User
+from service.model_store import current_model_file
+from service.models import Correction, ModelTraining, User
 from service.web.deps import Admin, Csrf, SignedIn
 from service.web.pages import render
 
@@ -49,11 +52,30 @@ def api_operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def model_status(session: Session, data_dir: Path) -> dict[str, Any]:
+    """The triage model in use, its last training, and how many corrections were made since then."""
+    last = session.exec(select(ModelTraining).order_by(ModelTraining.id.desc())).first()  # type: ignore[union-attr]
+    promoted = session.exec(
+        select(ModelTraining).where(ModelTraining.promoted).order_by(ModelTraining.id.desc())  # type: ignore[union-attr]
+    ).first()
+    since = select(func.count()).select_from(Correction)
+    if promoted is not None:
+        since = since.where(Correction.at > promoted.trained_at)
+    return {
+        "file": current_model_file(data_dir).name,
+        "last": last,
+        "promoted": promoted,
+        "corrections_since": session.exec(since).one(),
+        "corrections": session.exec(select(func.count()).select_from(Correction)).one(),
+    }
+
+
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
 def users_page(request: Request, user: Admin) -> Response:
     with Session(request.app.state.engine) as session:
         accounts = session.exec(select(User).order_by(User.name)).all()
-    return render(request, "users.html", user, accounts=accounts)
+        model = model_status(session, request.app.state.settings.data_dir)
+    return render(request, "users.html", user, accounts=accounts, model=model)
 
 
 @router.post("/admin/users/{name}", include_in_schema=False)

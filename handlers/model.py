@@ -1,0 +1,166 @@
+"""The learned layer of triage: features of a message and a linear model that turns them into probabilities.
+
+Pure: a :class:`TriageModel` is a value (a vocabulary, a weight matrix, a temperature) read from bytes by
+:func:`model_from_bytes` and written by :func:`model_to_bytes` — JSON with the arrays as base64 little-endian
+float32, never pickle, so loading a model file runs no code. Features are character n-grams of the sender's own
+text and of the subject: they work for all six scripts without a tokenizer. The rules' phrase scores are not
+features: they were written against the older labelled mail, so a model trained there learns to trust them more
+than they deserve on new writers' mail (leave-one-writer-out macro-F1 0.87 with them, 0.93 without).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+FORMAT = "frontier-intake/triage-model"
+FORMAT_VERSION = 1
+TEXT_CHARS = 2500  # the request is near the top; footers and long attachments only add noise
+ATTACHMENT_CHARS = 1500
+NGRAMS = tuple(re.compile(f"(?=(.{{{n}}}))", re.S) for n in (1, 2, 3, 4, 5))  # overlapping n-grams, found in C
+BODY_SCALE, SUBJECT_SCALE = 1.5, 1.05  # length of each source's feature vector (chosen by leave-one-writer-out)
+SUBJECT = "\x01"  # prefix of subject n-grams
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d")
+
+
+class ModelError(ValueError):
+    """A model file that cannot be read; ``str()`` says what is wrong with it."""
+
+
+def _grams(text: str) -> set[str]:
+    text = _DIGITS.sub("0", _SPACES.sub(" ", text.lower()))
+    found: set[str] = set()
+    for pattern in NGRAMS:
+        found.update(pattern.findall(text))
+    return found
+
+
+def features(subject: str, text: str, attachment: str) -> dict[str, float]:
+    """The feature values of one message: the n-grams of its own text (with the start of its attachments) and
+    of its subject, each present n-gram 1, each source's vector scaled to a fixed length."""
+    values: dict[str, float] = {}
+    body = _grams(f" {text[:TEXT_CHARS]} {attachment[:ATTACHMENT_CHARS]} ")
+    if body:
+        values.update(dict.fromkeys(body, BODY_SCALE / math.sqrt(len(body))))
+    heading = _grams(f" {subject[:300]} ")
+    if heading:
+        scale = SUBJECT_SCALE / math.sqrt(len(heading))
+        values.update({SUBJECT + g: scale for g in heading})
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class TriageModel:
+    """A trained model: ``weights[vocabulary[feature]]`` is that feature's weight for each category."""
+
+    categories: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (features, categories) float32
+    bias: np.ndarray  # (categories,) float32
+    temperature: float = 1.0
+    threshold: float = 0.6  # below it a decision waits for a person
+    spam_block: float = 0.25  # at or above this spam probability nothing is acknowledged
+    info: dict[str, Any] = field(default_factory=dict)  # trained_at, examples, corrections, figures, data hash
+
+    @property
+    def version(self) -> str:
+        """A short name for this model: its number and the start of its content hash."""
+        return str(self.info.get("version", "unversioned"))
+
+    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+        """Calibrated probability of each category for one message's feature values."""
+        vocabulary = self.vocabulary
+        known = [(vocabulary[name], value) for name, value in values.items() if name in vocabulary]
+        logits = self.bias.astype(np.float64)
+        if known:
+            rows, amounts = zip(*known, strict=True)
+            logits = logits + np.asarray(amounts, dtype=np.float64) @ self.weights[list(rows)].astype(np.float64)
+        logits = logits / self.temperature
+        logits -= logits.max()
+        exp = np.exp(logits)
+        probs = exp / exp.sum()
+        return {c: float(p) for c, p in zip(self.categories, probs, strict=True)}
+
+
+def _array(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode("ascii")
+
+
+def model_to_bytes(model: TriageModel) -> bytes:
+    """The model file's bytes: the same model gives the same bytes (keys sorted, floats as stored)."""
+    names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "categories": list(model.categories),
+        "temperature": round(model.temperature, 6),
+        "threshold": model.threshold,
+        "spam_block": model.spam_block,
+        "info": model.info,
+        "features": names,
+        "weights": _array(model.weights),
+        "bias": _array(model.bias),
+    }
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def content_hash(data: bytes) -> str:
+    """The first 12 hex digits of the SHA-256 of a model file."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def model_from_bytes(data: bytes) -> TriageModel:
+    """Read a model file; a file that is not one (or is damaged) raises :class:`ModelError`."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"not a model file (not JSON: {exc})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ModelError("not a frontier-intake triage model file")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"model format {document.get('format_version')!r}; this version reads {FORMAT_VERSION}")
+    try:
+        categories = tuple(str(c) for c in document["categories"])
+        names = [str(n) for n in document["features"]]
+        weights = np.frombuffer(base64.b64decode(document["weights"]), dtype="<f4")
+        bias = np.frombuffer(base64.b64decode(document["bias"]), dtype="<f4")
+        weights = weights.reshape(len(names), len(categories))
+        if bias.shape != (len(categories),):
+            raise ValueError("bias does not match the categories")
+        model = TriageModel(
+            categories=categories,
+            vocabulary={name: i for i, name in enumerate(names)},
+            weights=weights,
+            bias=bias,
+            temperature=float(document["temperature"]),
+            threshold=float(document["threshold"]),
+            spam_block=float(document["spam_block"]),
+            info=dict(document.get("info") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"damaged model file: {exc}") from None
+    if not np.isfinite(model.weights).all() or not model.temperature > 0:
+        raise ModelError("damaged model file: weights or temperature out of range")
+    return model
+
+
+def top_features(model: TriageModel, values: dict[str, float], category: str, n: int = 4) -> list[str]:
+    """The features that pushed most towards ``category`` (for the decision's signals)."""
+    column = model.categories.index(category)
+    scored = Counter(
+        {
+            name: value * float(model.weights[model.vocabulary[name], column])
+            for name, value in values.items()
+            if name in model.vocabulary
+        }
+    )
+    return [name.replace(SUBJECT, "subject:").strip() or repr(name) for name, _ in scored.most_common(n)]

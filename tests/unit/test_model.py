@@ -1,0 +1,120 @@
+"""The learned layer: a model file is data (read safely, rejected clearly), training is reproducible, and triage
+passes the model's decision through its rules for acknowledgments."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from config.knowledge import DEFAULT_MODEL, load_knowledge
+from handlers.learning import Example, fit, predict
+from handlers.model import ModelError, features, model_from_bytes, model_to_bytes
+from handlers.triage import triage
+from parsers.message import parse_message
+
+REPO = Path(__file__).resolve().parents[2]
+KNOWLEDGE = load_knowledge(REPO / "config" / "events.toml")
+CATEGORIES = ("question", "nomination", "other")
+
+
+def _examples() -> list[Example]:
+    texts = {
+        "question": ["Is there interpretation into Arabic?", "Quel est le lien Zoom ?", "¿Hay un enlace de Zoom?"],
+        "nomination": ["We nominate Ms. Ana Ruiz, ana@x.example", "Nous désignons M. Paul Abé", "Designamos a la Sra."],
+        "other": ["Please unsubscribe me", "Room booking for Monday", "Invitation to our colloquium"],
+    }
+    return [Example(features("", text, ""), category) for category, group in texts.items() for text in group]
+
+
+def test_the_shipped_model_reads_back_to_the_same_bytes() -> None:
+    data = DEFAULT_MODEL.read_bytes()
+    model = model_from_bytes(data)
+    assert model_to_bytes(model) == data
+    assert model.version == model.info["version"] and len(model.vocabulary) == model.weights.shape[0]
+
+
+def test_training_twice_on_the_same_examples_gives_the_same_bytes() -> None:
+    first = model_to_bytes(fit(_examples(), CATEGORIES))
+    assert model_to_bytes(fit(_examples(), CATEGORIES)) == first
+    other = [replace(e, category="other") if e.category == "question" else e for e in _examples()]
+    assert model_to_bytes(fit(other, CATEGORIES)) != first
+
+
+def test_a_trained_model_learns_its_examples() -> None:
+    model = fit(_examples(), CATEGORIES)
+    assert [predict(model, e) for e in _examples()] == [e.category for e in _examples()]
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (pickle.dumps({"format": "frontier-intake/triage-model"}), "not JSON"),
+        (b'{"format": "something else"}', "not a frontier-intake triage model"),
+        (b'{"format": "frontier-intake/triage-model", "format_version": 99}', "format 99"),
+        (b'{"format": "frontier-intake/triage-model", "format_version": 1, "categories": ["a"]}', "damaged"),
+    ],
+)
+def test_a_file_that_is_not_a_model_is_refused_with_the_reason(data: bytes, problem: str) -> None:
+    with pytest.raises(ModelError, match=problem):
+        model_from_bytes(data)
+
+
+def test_weights_that_do_not_fit_the_vocabulary_are_refused() -> None:
+    model = fit(_examples(), CATEGORIES)
+    broken = replace(model, weights=np.zeros((3, 3), dtype="<f4"))
+    with pytest.raises(ModelError, match="damaged"):
+        model_from_bytes(model_to_bytes(broken))
+
+
+def test_a_damaged_model_file_names_the_file(tmp_path) -> None:
+    from config.knowledge import load_model
+
+    path = tmp_path / "model.json"
+    path.write_bytes(b"\x80\x04junk")
+    with pytest.raises(ModelError, match=str(path)):
+        load_model(path)
+    assert load_model(tmp_path / "missing.json") is None
+
+
+def _mail(subject: str, body: str, headers: str = "") -> bytes:
+    return (
+        f"From: Ana Ruiz <ana@mission.example>\r\nTo: frontier.tech@wipo.int\r\nSubject: {subject}\r\n{headers}"
+        f"Date: Wed, 1 Oct 2025 10:00:00 +0200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def test_the_decision_names_the_model_and_keeps_the_rules_opinion() -> None:
+    decision = triage(parse_message(_mail("Interpretation", "Will there be interpretation into Arabic?")), KNOWLEDGE)
+    assert decision.model_version == KNOWLEDGE.model.version  # type: ignore[union-attr]
+    assert any(s.startswith(f"model {decision.model_version}:") and "rules said" in s for s in decision.signals)
+    rules = triage(parse_message(_mail("Interpretation", "Will there be interpretation?")), KNOWLEDGE, rules_only=True)
+    assert rules.model_version is None
+
+
+def test_structure_decides_before_the_model() -> None:
+    raw = _mail("Automatic reply: Nomination", "I am out of the office.", "Auto-Submitted: auto-replied\r\n")
+    decision = triage(parse_message(raw), KNOWLEDGE)
+    assert decision.category == "auto_reply" and decision.model_version is None and not decision.acknowledge
+    assert "decided by structure" in decision.signals
+
+
+def test_below_the_threshold_nothing_is_acknowledged() -> None:
+    model = KNOWLEDGE.model
+    assert model is not None
+    unsure = replace(KNOWLEDGE, model=replace(model, threshold=1.01))  # no decision is sure enough
+    decision = triage(parse_message(_mail("Interpretation", "Will there be interpretation?")), unsure)
+    assert decision.needs_triage and not decision.acknowledge
+    assert any("waits for a person" in s for s in decision.signals)
+
+
+def test_spam_like_mail_is_never_acknowledged_whatever_the_category() -> None:
+    model = KNOWLEDGE.model
+    assert model is not None
+    wary = replace(KNOWLEDGE, model=replace(model, spam_block=0.0))  # every message counts as spam-like
+    decision = triage(parse_message(_mail("Interpretation", "Will there be interpretation?")), wary)
+    assert decision.category != "spam" and not decision.acknowledge
+    assert any(s.startswith("spam-like") for s in decision.signals)
