@@ -185,6 +185,7 @@ class Reading:
     structural: Verdict | None
     rule_category: str
     rule_confidence: float
+    later_session: bool  # names a session after every one the events file has: not for us, whatever the words
     features: dict[str, float]
     content: str
     named: str
@@ -263,12 +264,18 @@ def read_message(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: s
         structural=noise if noise is not None and is_structural(noise) else None,
         rule_category=category,
         rule_confidence=confidence,
+        later_session=elsewhere == "later",
         features=features(parsed.subject, own or parts.quoted, attachment_text),
         content=content,
         named=named,
         address=address,
         sender_name=sender.name if sender else "",
     )
+
+
+def noise_free(reading: Reading) -> bool:
+    """Whether the rules found no noise (a spam naming a future session is still spam)."""
+    return reading.rule_category not in ("spam", "auto_reply", "bounce")
 
 
 def triage(
@@ -288,6 +295,9 @@ def triage(
         category, confidence = reading.structural.category, reading.structural.confidence
         needs = False
         signals.append("decided by structure")
+    elif reading.later_session and noise_free(reading):
+        category, confidence, needs = "other", 0.9, False
+        signals.append("decided by the events file: a later session than it has")
     elif model is None:
         category, confidence = reading.rule_category, reading.rule_confidence
         needs = confidence < NEEDS_TRIAGE_BELOW

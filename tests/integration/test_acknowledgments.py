@@ -26,6 +26,9 @@ pytestmark = pytest.mark.integration
 LABELLED = REPO / "tests" / "triage" / "labelled"
 
 
+ASKING = "Question about the session"  # a person's question: the model acknowledges it
+
+
 @pytest.fixture
 def smtp():
     server = SmtpServer().start()
@@ -120,7 +123,10 @@ def test_genuine_submissions_get_one_ack_each_robots_none(dovecot, ack_settings,
 
 def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings, smtp) -> None:
     dovecot.append_many(
-        [(make_message(i, body="Could you please confirm the Zoom link for the session?"), None) for i in range(3)]
+        [
+            (make_message(i, body="Could you please confirm the Zoom link for the session?", subject=ASKING), None)
+            for i in range(3)
+        ]
     )
     smtp.handler.replies = ["451 4.3.0 try again later"] * 4
     settings = ack_settings()
@@ -134,7 +140,7 @@ def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings
 
 
 def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, smtp) -> None:
-    dovecot.append(make_message(1, body="Could you please tell us where the session will take place?"))
+    dovecot.append(make_message(1, body="Could you please tell us where the session will take place?", subject=ASKING))
     smtp.handler.replies = ["550 5.1.1 mailbox unavailable"]
     settings = ack_settings()
     with build_pipeline(settings) as ingestor:
@@ -147,7 +153,7 @@ def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, s
 
 
 def test_smtp_down_for_a_while_then_delivered_once(dovecot, ack_settings, smtp) -> None:
-    dovecot.append(make_message(1, body="Could you please tell us whether interpretation is provided?"))
+    dovecot.append(make_message(1, body="Could you please tell us whether interpretation is provided?", subject=ASKING))
     smtp.stop()
     settings = ack_settings()
     with build_pipeline(settings) as ingestor:
@@ -181,7 +187,7 @@ def test_two_instances_answering_each_other_stop_after_one_message_each_way(dove
             )
 
         a, b = instance("a@one.example"), instance("b@two.example")
-        first = make_message(1, body="Could you please confirm the date of the session?").replace(
+        first = make_message(1, body="Could you please confirm the date of the session?", subject=ASKING).replace(
             b"delegate1@mission.example", b"b@two.example"
         )
         dovecot.append(first, folder="A")
@@ -201,7 +207,8 @@ def test_two_instances_answering_each_other_stop_after_one_message_each_way(dove
 
 def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_settings, smtp) -> None:
     questions = [
-        make_message(i, body=f"Could you please confirm item {i} of the programme for the session?") for i in range(40)
+        make_message(i, body=f"Could you please confirm item {i} of the programme for the session?", subject=ASKING)
+        for i in range(40)
     ]
     dovecot.append_many([(raw, None) for raw in questions])
     smtp.handler.delay = 0.02  # make the SMTP transaction a target worth hitting
