@@ -4,7 +4,8 @@
 
 Times ``handlers.triage.triage`` alone (parsing excluded) on every labelled message, after a warm-up, for
 messages without attachments and with them; then measures, each in a fresh interpreter, the resident
-memory that the language model and the country tables add. A benchmark that prints figures, not a test.
+memory that the language model, the country tables and the triage model add, the triage model's load time,
+and the time `train --default` takes on the shipped labelled data. A benchmark that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from config.knowledge import load_knowledge  # noqa: E402
+from config.knowledge import DEFAULT_MODEL, load_knowledge  # noqa: E402
 from handlers.triage import triage  # noqa: E402
 from parsers.message import parse_message  # noqa: E402
 from service.pipeline import attachment_text  # noqa: E402
@@ -33,6 +34,13 @@ import handlers.triage, parsers.message
 before = rss()
 {load}
 print(round(rss() - before, 1))
+"""
+
+
+MODEL_LOAD = """
+import sys, time; sys.path.insert(0, {repo!r})
+from config.knowledge import DEFAULT_MODEL, load_model
+started = time.perf_counter(); load_model(DEFAULT_MODEL); print(round((time.perf_counter() - started) * 1000))
 """
 
 
@@ -70,6 +78,21 @@ def main() -> None:
         f"memory: language model (py3langid, en/fr/es) +{language:.1f} MiB RSS; "
         f"country tables (CLDR + pycountry) +{countries:.1f} MiB RSS"
     )
+    model = _memory("from config.knowledge import DEFAULT_MODEL, load_model; load_model(DEFAULT_MODEL)")
+    load = subprocess.run(
+        [sys.executable, "-c", MODEL_LOAD.format(repo=str(REPO))], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    size = DEFAULT_MODEL.stat().st_size / 1024 / 1024
+    print(f"triage model: {size:.1f} MiB file, loads in {load} ms, +{model:.1f} MiB RSS")
+    started = time.perf_counter()
+    trained = subprocess.run(
+        [sys.executable, "-m", "service", "train", "--default", "--output", "/dev/null"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(f"training on the shipped data: {time.perf_counter() - started:.1f} s end to end ({trained.stdout.strip()})")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Checks one writer's folder of the labelled corpus: labels well formed, files present and parseable, coverage.
 
-Usage: python tests/triage/corpus/check.py tests/triage/corpus/<split>/<writer>
+Usage: python tests/triage/corpus/check.py tests/triage/corpus/<split>/<writer> [minimum per category × language]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CHOICES = {
 }
 
 
-def check(folder: Path) -> list[str]:
+def check(folder: Path, minimum: int = 2) -> list[str]:
     problems: list[str] = []
     labels = folder / "labels.jsonl"
     cells: Counter[tuple[str, str]] = Counter()
@@ -90,13 +90,13 @@ def check(folder: Path) -> list[str]:
         if path.name not in seen:
             problems.append(f"{path.name}: not labelled")
     print(f"{len(seen)} messages; per language: {dict(Counter(lang for _, lang in cells.elements()))}")
-    thin = [f"{c}/{lang}:{cells[(c, lang)]}" for c in CATEGORIES for lang in LANGUAGES if cells[(c, lang)] < 2]
+    thin = [f"{c}/{lang}:{cells[(c, lang)]}" for c in CATEGORIES for lang in LANGUAGES if cells[(c, lang)] < minimum]
     if thin:
-        problems.append("fewer than 2 messages in: " + ", ".join(thin))
+        problems.append(f"fewer than {minimum} messages in: " + ", ".join(thin))
     return problems
 
 
 if __name__ == "__main__":
-    found = check(Path(sys.argv[1]))
+    found = check(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     print("\n".join(found) or "OK")
     sys.exit(1 if found else 0)
