@@ -141,3 +141,13 @@ def test_corrections_teach_the_model_and_a_mislabelled_set_is_refused(tmp_path) 
         rows = conn.execute("SELECT by, promoted, forced FROM model_training ORDER BY id").fetchall()
         audited = conn.execute("SELECT count(*) FROM audit_event WHERE action = 'model_trained'").fetchone()[0]
     assert rows == [("reviewer-1", 1, 0), ("reviewer-2", 0, 0)] and audited == 2
+
+
+def test_the_shipped_model_is_what_the_shipped_data_builds_byte_for_byte(tmp_path) -> None:
+    """Same data, same model: rebuilding the default model from the labelled files in the repository gives the
+    shipped file exactly (a changed labelled file, label or feature code without a rebuild fails here)."""
+    env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path)}
+    built = _cli(env, "train", "--default", "--output", str(tmp_path / "model.json"))
+    assert built.returncode == 0, built.stderr
+    shipped = REPO / "config" / "data" / "triage-model.json"
+    assert (tmp_path / "model.json").read_bytes() == shipped.read_bytes()
