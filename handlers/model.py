@@ -25,7 +25,7 @@ FORMAT = "frontier-intake/triage-model"
 FORMAT_VERSION = 1
 TEXT_CHARS = 2500  # the request is near the top; footers and long attachments only add noise
 ATTACHMENT_CHARS = 1500
-NGRAMS = tuple(re.compile(f"(?=(.{{{n}}}))", re.S) for n in (1, 2, 3, 4, 5))  # overlapping n-grams, found in C
+NGRAM_SIZES = (1, 2, 3, 4, 5)  # overlapping character n-grams
 BODY_SCALE, SUBJECT_SCALE = 1.5, 1.05  # length of each source's feature vector (chosen by leave-one-writer-out)
 SUBJECT = "\x01"  # prefix of subject n-grams
 _SPACES = re.compile(r"\s+")
@@ -37,10 +37,11 @@ class ModelError(ValueError):
 
 
 def _grams(text: str) -> set[str]:
+    """Every distinct 1- to 5-character sequence of the text, lower-cased, spaces collapsed, digits as 0."""
     text = _DIGITS.sub("0", _SPACES.sub(" ", text.lower()))
-    found: set[str] = set()
-    for pattern in NGRAMS:
-        found.update(pattern.findall(text))
+    found = set(text)
+    for n in NGRAM_SIZES[1:]:
+        found.update([text[i : i + n] for i in range(len(text) - n + 1)])
     return found
 
 
@@ -79,11 +80,12 @@ class TriageModel:
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
         """Calibrated probability of each category for one message's feature values."""
         vocabulary = self.vocabulary
-        known = [(vocabulary[name], value) for name, value in values.items() if name in vocabulary]
+        known = values.keys() & vocabulary.keys()  # in C: most n-grams of a message are not in the vocabulary
         logits = self.bias.astype(np.float64)
         if known:
-            rows, amounts = zip(*known, strict=True)
-            logits = logits + np.asarray(amounts, dtype=np.float64) @ self.weights[list(rows)].astype(np.float64)
+            rows = np.fromiter((vocabulary[name] for name in known), dtype=np.int64, count=len(known))
+            amounts = np.fromiter((values[name] for name in known), dtype=np.float64, count=len(known))
+            logits = logits + amounts @ self.weights[rows].astype(np.float64)
         logits = logits / self.temperature
         logits -= logits.max()
         exp = np.exp(logits)
