@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from handlers.learning import scores_of
 from handlers.registry import CATEGORIES, ROBOTS
 from handlers.triage import Triage
 
@@ -98,21 +99,11 @@ class Report:
 
     def per_category(self) -> dict[str, tuple[float, float, float, int]]:
         """``{category: (precision, recall, f1, support)}``."""
-        result = {}
-        for c in CATEGORIES:
-            tp = self.confusion[(c, c)]
-            predicted = sum(n for (_, g), n in self.confusion.items() if g == c)
-            actual = sum(n for (t, _), n in self.confusion.items() if t == c)
-            p = tp / predicted if predicted else 0.0
-            r = tp / actual if actual else 0.0
-            f1 = 2 * p * r / (p + r) if p + r else 0.0
-            result[c] = (p, r, f1, actual)
-        return result
+        return scores_of(self.confusion, CATEGORIES).rows
 
     def macro_f1(self) -> float:
         """Mean F1 over the categories present in the labels."""
-        rows = [f1 for (_, _, f1, support) in self.per_category().values() if support]
-        return sum(rows) / len(rows) if rows else 0.0
+        return scores_of(self.confusion, CATEGORIES).macro_f1
 
     def field_accuracy(self) -> float:
         """Share of labelled fields extracted right (on correctly classified messages)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -50,10 +50,10 @@ class Scores:
         return sum(present) / len(present) if present else 0.0
 
 
-def score(labels: Sequence[str], predictions: Sequence[str], categories: Sequence[str]) -> Scores:
-    """Precision/recall/F1 per category, accuracy."""
-    pairs = Counter(zip(labels, predictions, strict=True))
-    result = Scores(total=len(labels))
+def scores_of(pairs: Counter[tuple[str, str]], categories: Sequence[str]) -> Scores:
+    """Precision/recall/F1 per category and accuracy from counts of (label, prediction) pairs."""
+    total = sum(pairs.values())
+    result = Scores(total=total)
     for c in categories:
         tp = pairs[(c, c)]
         predicted = sum(n for (_, p), n in pairs.items() if p == c)
@@ -62,8 +62,13 @@ def score(labels: Sequence[str], predictions: Sequence[str], categories: Sequenc
         recall = tp / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         result.rows[c] = (precision, recall, f1, actual)
-    result.accuracy = sum(n for (t, p), n in pairs.items() if t == p) / len(labels) if labels else 0.0
+    result.accuracy = sum(n for (t, p), n in pairs.items() if t == p) / total if total else 0.0
     return result
+
+
+def score(labels: Sequence[str], predictions: Sequence[str], categories: Sequence[str]) -> Scores:
+    """Precision/recall/F1 per category, accuracy."""
+    return scores_of(Counter(zip(labels, predictions, strict=True)), categories)
 
 
 def predict(model: TriageModel | None, example: Example) -> str:
@@ -162,12 +167,4 @@ def fit(
         bias=np.round(bias, 4).astype("<f4"),
         info=dict(info or {}),
     )
-    temperature = _temperature(model, held_out)
-    return TriageModel(
-        categories=model.categories,
-        vocabulary=model.vocabulary,
-        weights=model.weights,
-        bias=model.bias,
-        temperature=temperature,
-        info=model.info,
-    )
+    return replace(model, temperature=_temperature(model, held_out))

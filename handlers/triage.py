@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -186,11 +187,18 @@ class Reading:
     rule_category: str
     rule_confidence: float
     later_session: bool  # names a session after every one the events file has: not for us, whatever the words
-    features: dict[str, float]
+    subject: str
+    own_text: str
+    attachment_text: str
     content: str
     named: str
     address: str
     sender_name: str
+
+    @cached_property
+    def features(self) -> dict[str, float]:
+        """What the model reads (computed only when a model reads it: not for structure or the rules alone)."""
+        return features(self.subject, self.own_text, self.attachment_text)
 
 
 _STRUCTURE = ("header:", "structure:", "sender:")
@@ -265,7 +273,9 @@ def read_message(parsed: ParsedMessage, knowledge: Knowledge, attachment_text: s
         rule_category=category,
         rule_confidence=confidence,
         later_session=elsewhere == "later",
-        features=features(parsed.subject, own or parts.quoted, attachment_text),
+        subject=parsed.subject,
+        own_text=own or parts.quoted,
+        attachment_text=attachment_text,
         content=content,
         named=named,
         address=address,

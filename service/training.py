@@ -226,34 +226,20 @@ def train(
         model_store.promote(data_dir, result.path)
         result.promoted, result.forced = True, force and not better
     result.seconds = round(time.perf_counter() - started, 1)
+    record = {
+        "version": candidate.version,
+        "file": result.path.name,
+        "by": who,
+        "examples": result.examples,
+        "corrections": result.corrections,
+        "held_out": result.held_out,
+        "macro_f1": round(result.candidate_scores.macro_f1, 4),
+        "current_macro_f1": round(result.current_scores.macro_f1, 4),
+        "promoted": result.promoted,
+        "forced": result.forced,
+    }
     with Session(engine) as session:
-        session.add(
-            ModelTraining(
-                version=candidate.version,
-                file=result.path.name,
-                trained_at=utcnow(),
-                by=who,
-                examples=result.examples,
-                corrections=result.corrections,
-                held_out=result.held_out,
-                macro_f1=round(result.candidate_scores.macro_f1, 4),
-                current_macro_f1=round(result.current_scores.macro_f1, 4),
-                promoted=result.promoted,
-                forced=result.forced,
-            )
-        )
-        repository.audit(
-            session=session,
-            action="model_trained",
-            actor=who,
-            version=candidate.version,
-            file=result.path.name,
-            promoted=result.promoted,
-            forced=result.forced,
-            candidate_macro_f1=round(result.candidate_scores.macro_f1, 4),
-            current_macro_f1=round(result.current_scores.macro_f1, 4),
-            current=result.current_version,
-            corrections=result.corrections,
-        )
+        session.add(ModelTraining(trained_at=utcnow(), **record))
+        repository.audit(session=session, action="model_trained", actor=who, current=result.current_version, **record)
         session.commit()
     return result
