@@ -64,12 +64,14 @@ class Report:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     language_right: int = 0
     deadline_right: int = 0
+    deadline_right_when_category_right: int = 0
     fields_checked: Counter[str] = field(default_factory=Counter)
     fields_right: Counter[str] = field(default_factory=Counter)
     robot_acks: list[str] = field(default_factory=list)
     other_acks: list[str] = field(default_factory=list)
     labelled: Counter[str] = field(default_factory=Counter)
     field_mistakes: list[str] = field(default_factory=list)
+    deadline_mistakes: list[str] = field(default_factory=list)
     ack_right: int = 0
     needs_triage: int = 0
     mistakes: list[str] = field(default_factory=list)
@@ -80,6 +82,8 @@ class Report:
         self.confusion[(label.category, got.category)] += 1
         self.language_right += label.language == got.language
         self.deadline_right += label.deadline_status == got.deadline_status
+        if label.deadline_status != got.deadline_status:
+            self.deadline_mistakes.append(f"{label.file}: deadline {label.deadline_status} → {got.deadline_status}")
         self.ack_right += label.should_acknowledge == got.acknowledge
         self.needs_triage += got.needs_triage
         self.labelled[label.category] += 1
@@ -90,6 +94,7 @@ class Report:
         if label.category != got.category:
             self.mistakes.append(f"{label.file}: {label.category} → {got.category} ({got.confidence:.2f})")
         if label.category == got.category:
+            self.deadline_right_when_category_right += label.deadline_status == got.deadline_status
             for name, expected in label.fields.items():
                 self.fields_checked[name] += 1
                 right = field_matches(name, expected, got.fields.get(name))
@@ -104,6 +109,11 @@ class Report:
     def macro_f1(self) -> float:
         """Mean F1 over the categories present in the labels."""
         return scores_of(self.confusion, CATEGORIES).macro_f1
+
+    @property
+    def right(self) -> int:
+        """Messages whose category is right."""
+        return sum(n for (label, got), n in self.confusion.items() if label == got)
 
     def field_accuracy(self) -> float:
         """Share of labelled fields extracted right (on correctly classified messages)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.topics import find_topic
+
 HONORIFICS = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|H\.?E\.?|Ambassador|Mme\.?|Mlle\.?|M\.|Monsieur|Madame|Sr\.?|Sra\.?|"
     r"Srta\.?|Dra\.?|Pr\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
@@ -188,10 +190,7 @@ def extract_format(text: str) -> str | None:
 
 def extract_topic(text: str) -> str | None:
     """The title of a talk, when the message gives one."""
-    found = TOPIC.search(text) or QUOTED_TITLE.search(text)
-    if not found:
-        return None
-    return found.group("topic").strip(" .,:;«»\"“”'") or None
+    return find_topic(text)
 
 
 SPEAKER_CUE = re.compile(

@@ -195,6 +195,13 @@ class Reading:
     address: str
     sender_name: str
 
+    @property
+    def field_text(self) -> str:
+        """What the fields are read from: the content and, always, the attachments (a delegation list, a title)."""
+        if not self.attachment_text or "text: attachment text read" in self.signals:
+            return self.content
+        return f"{self.content}\n{self.attachment_text[:MAX_CONTENT_CHARS]}"
+
     @cached_property
     def features(self) -> dict[str, float]:
         """What the model reads (computed only when a model reads it: not for structure or the rules alone)."""
@@ -337,7 +344,7 @@ def triage(
     if kind.extract is not None:
         domain = reading.address.rpartition("@")[2]
         country, _ = find_country_or_org(reading.content, knowledge.countries, sender_domain=domain)
-        found = FieldInput(reading.content, sender_name=reading.sender_name, sender_address=reading.address)
+        found = FieldInput(reading.field_text, sender_name=reading.sender_name, sender_address=reading.address)
         fields = extract_fields(category, found, country)
     acknowledge = kind.acknowledged and not ROBOT_SENDER.match(reading.address) and not needs and not spam_like
     if kind.acknowledged and needs:

@@ -350,7 +350,9 @@ def evaluate_(
     labels: Annotated[
         Path | None, typer.Option("--labels", help="One labels file (JSON lines: file, category, …) instead.")
     ] = None,
-    mistakes: Annotated[bool, typer.Option("--mistakes", help="List every misclassified file.")] = False,
+    mistakes: Annotated[
+        bool, typer.Option("--mistakes", help="List every wrong category, field and deadline.")
+    ] = False,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="The rules alone, without the model.")] = False,
 ) -> None:
     """Score triage against labelled mail: precision/recall/F1, languages, fields, deadlines, confusion."""
@@ -367,7 +369,8 @@ def evaluate_(
     total = max(1, report.total)
     out.print(
         f"macro-F1 {report.macro_f1():.3f}   language accuracy {report.language_right / total:.3f}   "
-        f"field accuracy {report.field_accuracy():.3f}   deadline accuracy {report.deadline_right / total:.3f}"
+        f"field accuracy {report.field_accuracy():.3f}   deadline accuracy {report.deadline_right / total:.3f} "
+        f"({report.deadline_right_when_category_right / max(1, report.right):.3f} where the category is right)"
         f"   acknowledgment decisions right {report.ack_right / total:.3f}   needs_triage {report.needs_triage}",
         highlight=False,
     )
@@ -389,7 +392,7 @@ def evaluate_(
     if mistakes:
         for line in report.mistakes:
             out.print(f"  {line}", highlight=False)
-        for line in report.field_mistakes:
+        for line in report.field_mistakes + report.deadline_mistakes:
             out.print(f"  {line}", highlight=False)
 
 
