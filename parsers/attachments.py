@@ -1,4 +1,4 @@
-"""Text from e-mail attachments (PDF, DOCX, plain text, CSV, HTML) from untrusted senders: bytes in, text out.
+"""Text from e-mail attachments (PDF, DOCX, XLSX, plain text, CSV, HTML) from untrusted senders: bytes in, text out.
 
 Pure: no file or network I/O. ``extract_text`` never raises; every problem becomes a short note. The kind of
 attachment is decided from the magic bytes first, then the content type, then the file name extension, because
@@ -15,6 +15,8 @@ Resource limits (LIBRARY-NOTES P27-P29):
   tokens pypdf parses per stream, and the characters kept.
 - DOCX: the zip's central directory is checked (members, total size, per-member ratio) before python-docx
   opens it. ``zipfile`` never returns more than a member's declared size, so declared sizes can be trusted.
+- XLSX: the same zip checks, then openpyxl in read-only mode (values, not formulas); rows and cells per sheet are
+  capped, each row becomes one line of cells separated by `` | `` (a delegation list reads as a table).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ _PDF_MAX_PAGE_TREE_ENTRIES = 10_000
 
 _PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat", "text/pdf"})
 _DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX_MAX_ROWS = 2_000  # rows read per sheet
+_XLSX_MAX_COLUMNS = 50  # cells read per row
+_XLSX_MAX_SHEETS = 20
 _TEXT_TYPES = frozenset({"text/plain", "text/csv", "text/tab-separated-values", "application/csv"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_EXTENSIONS = frozenset({"txt", "text", "csv", "tsv"})
@@ -104,14 +110,20 @@ def extract_all(
 
 
 def detect_kind(payload: bytes, content_type: str, filename: str) -> str | None:
-    """``"pdf"``, ``"docx"``, ``"text"``, ``"html"`` or None, from magic bytes, content type and extension."""
+    """``"pdf"``, ``"docx"``, ``"xlsx"``, ``"text"``, ``"html"`` or None, from magic bytes, content type and
+    extension."""
     mime = content_type.split(";", 1)[0].strip().lower()
     ext = filename.rsplit(".", 1)[-1].strip().lower() if "." in filename else ""
     if payload.startswith(_PDF_MAGIC):
         return "pdf"
     says_docx = mime == _DOCX_TYPE or ext == "docx"
+    says_xlsx = mime == _XLSX_TYPE or ext == "xlsx"
     if payload.startswith(_ZIP_MAGIC):
-        return "docx" if says_docx or _has_member(payload, "word/document.xml") else None
+        if says_docx or _has_member(payload, "word/document.xml"):
+            return "docx"
+        return "xlsx" if says_xlsx or _has_member(payload, "xl/workbook.xml") else None
+    if says_xlsx:
+        return "xlsx"  # mislabelled or damaged: the reader will say so
     if says_docx or mime in _PDF_TYPES or ext == "pdf":
         return "docx" if says_docx else "pdf"  # mislabelled or damaged: the reader will say so
     if mime in _HTML_TYPES:
@@ -139,6 +151,8 @@ def _extract(payload: bytes, content_type: str, filename: str, limits: Limits) -
         text, notes = _pdf_text(payload, limits)
     elif kind == "docx":
         text, notes = _docx_text(payload, limits)
+    elif kind == "xlsx":
+        text, notes = _xlsx_text(payload, limits)
     elif kind in ("text", "html"):
         decoded = _decode(payload, content_type)
         text, notes = _tidy(html_to_text(decoded) if kind == "html" else decoded), []
@@ -262,15 +276,50 @@ def _docx_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
     return _tidy("\n".join(lines)), []
 
 
-def _zip_problem(payload: bytes, limits: Limits) -> str | None:
+# XLSX
+
+
+def _xlsx_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
+    problem = _zip_problem(payload, limits, kind="XLSX")
+    if problem:
+        return "", [problem]
+    import openpyxl  # only when a spreadsheet arrives
+
+    lines: list[str] = []
+    notes: list[str] = []
+    size = 0
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(payload), read_only=True, data_only=True)
+        try:
+            for number, sheet in enumerate(workbook.worksheets):
+                if number == _XLSX_MAX_SHEETS:
+                    notes.append(f"only the first {_XLSX_MAX_SHEETS} sheets read")
+                    break
+                for row in sheet.iter_rows(max_row=_XLSX_MAX_ROWS, max_col=_XLSX_MAX_COLUMNS, values_only=True):
+                    cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+                    if cells:
+                        line = " | ".join(cells)
+                        lines.append(line)
+                        size += len(line) + 1
+                    if size > limits.max_chars:
+                        break
+                lines.append("")
+        finally:
+            workbook.close()
+    except Exception as exc:  # damaged XML, a workbook that is not one
+        return "", [f"openpyxl error: {_describe(exc)}"]
+    return _tidy("\n".join(lines)), notes
+
+
+def _zip_problem(payload: bytes, limits: Limits, kind: str = "DOCX") -> str | None:
     """Why the zip must not be opened (bomb, not a zip), or None; reads the central directory only."""
     if payload.startswith(_OLE_MAGIC):
-        return "not a DOCX: OLE2 container (legacy .doc or password-protected Office file)"
+        return f"not a {kind}: OLE2 container (legacy .doc/.xls or password-protected Office file)"
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             members = archive.infolist()
     except Exception:
-        return "not a DOCX: bad zip"
+        return f"not a {kind}: bad zip"
     if len(members) > limits.max_members:
         return f"zip bomb: {len(members)} members > {limits.max_members} limit"
     for member in members:

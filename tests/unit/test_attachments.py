@@ -439,8 +439,8 @@ def test_broken_docx_gives_a_note(payload: bytes, expected: str) -> None:
 
 
 def test_zip_that_is_not_a_docx_is_unsupported() -> None:
-    payload = zip_bytes({"xl/workbook.xml": b"<workbook/>"})
-    text, note = extract_text(payload, "application/octet-stream", "book.xlsx")
+    payload = zip_bytes({"ppt/presentation.xml": b"<presentation/>"})
+    text, note = extract_text(payload, "application/octet-stream", "slides.pptx")
     assert text == ""
     assert note is not None
     assert note.startswith("unsupported type")
@@ -579,3 +579,67 @@ def test_extract_all_keeps_order() -> None:
     )
     assert [text for text, _ in results] == [CHILE, "plain", ""]
     assert [note is None for _, note in results] == [True, True, False]
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(rows: list[list[object]], sheets: int = 1) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for number in range(sheets):
+        sheet = book.active if number == 0 else book.create_sheet(f"S{number}")
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_spreadsheet_reads_as_a_table_one_row_a_line() -> None:
+    payload = _workbook(
+        [["Titre", "Nom", "Courriel"], ["Mme", "Awa Diop", "a.diop@ipo.example.sn"], [None, None, None], ["M.", 7]]
+    )
+    for content_type, name in ((XLSX_TYPE, "liste.xlsx"), ("application/octet-stream", "liste"), ("", "x.bin")):
+        text, note = extract_text(payload, content_type, name)
+        assert note is None
+        assert text.splitlines()[:3] == ["Titre | Nom | Courriel", "Mme | Awa Diop | a.diop@ipo.example.sn", "M. | 7"]
+    assert detect_kind(payload, "", "x") == "xlsx"
+
+
+def test_a_spreadsheet_is_bounded_by_rows_and_characters() -> None:
+    payload = _workbook([[f"n{i}", i] for i in range(3000)])
+    text, _ = extract_text(payload, XLSX_TYPE, "big.xlsx")
+    assert "n1999 | 1999" in text
+    assert "n2000" not in text  # rows past the cap are not read
+    small = Limits(max_chars=500)
+    text, note = extract_text(payload, XLSX_TYPE, "big.xlsx", small)
+    assert len(text) <= 500
+    assert note is not None
+    assert "truncated" in note
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 100, "not a XLSX: bad zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "not a XLSX: OLE2 container"),
+    ],
+)
+def test_broken_spreadsheet_gives_a_note(payload: bytes, expected: str) -> None:
+    text, note = extract_text(payload, XLSX_TYPE, "x.xlsx")
+    assert text == ""
+    assert note is not None
+    assert note.startswith(expected)
+
+
+def test_a_spreadsheet_zip_bomb_is_refused_before_openpyxl_opens_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", b"\x00" * (30 * MIB))
+    text, note = extract_text(buffer.getvalue(), XLSX_TYPE, "bomb.xlsx")
+    assert text == ""
+    assert note is not None
+    assert note.startswith("zip bomb")
