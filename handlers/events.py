@@ -168,12 +168,24 @@ def sessions_named(text: str, calendar: Calendar) -> tuple[int, ...]:
             if alone or calendar.noun_after.match(text, match.end()) or _noun_before(text, match.start(), calendar):
                 found.extend(_number_of(match.group(0), calendar)[:1])
         for match in calendar.numeral.finditer(text, start, end):
+            if _MONTH_AFTER.match(text, match.end()):
+                continue  # a date
             marked = match.group("suffix") or match.group(0).startswith("第")
             after = marked and calendar.noun_after.match(text, match.end())
             if after or _noun_before(text, match.start(), calendar):
                 found.append(int(match.group(1)))
     return tuple(found)
 
+
+# a numeral followed by a month is a date ("сессии 28 октября", "la session du 28 octobre", "28日"), not a session
+_MONTH_AFTER = re.compile(
+    r"\s*(?:de\s+|-\s*\d{1,2}\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|"
+    r"ao[uû]t|septembre|octobre|novembre|d[ée]cembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"s[e]?ptiembre|setiembre|octubre|noviembre|diciembre|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йя]\b|июн\w*|"
+    r"июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|"
+    r"أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|ديسمبر|تشرين|كانون|[日号號])"
+)
 
 NEAR = 60  # characters around a word for "session" where its ordinal or number can stand
 

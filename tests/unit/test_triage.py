@@ -153,6 +153,12 @@ def test_the_demo_mailbox_is_triaged_as_its_file_names_say(sample: Path) -> None
         ("the deadline of 10 October for the information-exchange session", []),
         ("on the 13th of October we held a session", []),
         ("twelfth and thirteenth of the month", []),
+        ("Вопрос по сессии 28 октября", []),  # a date after the word for session, not the 28th session
+        ("la session du 28 octobre", []),
+        ("la sesión 28 de octubre", []),
+        ("the session 28-29 October", []),
+        ("会议 28日 上午", []),
+        ("на сессии 13 в 2026 году", [13]),
     ],
 )
 def test_the_session_a_text_names(text: str, sessions: list[int]) -> None:
