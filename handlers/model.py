@@ -15,7 +15,6 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,20 +76,33 @@ class TriageModel:
         """A short name for this model: its number and the start of its content hash."""
         return str(self.info.get("version", "unversioned"))
 
-    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
-        """Calibrated probability of each category for one message's feature values."""
-        vocabulary = self.vocabulary
-        known = values.keys() & vocabulary.keys()  # in C: most n-grams of a message are not in the vocabulary
+    def lookup(self, values: dict[str, float]) -> Lookup:
+        """The message's features that the model knows, their rows and values (sorted: the same on any run)."""
+        known = sorted(values.keys() & self.vocabulary.keys())  # in C: most n-grams of a message are unknown
+        rows = np.fromiter(map(self.vocabulary.__getitem__, known), dtype=np.int64, count=len(known))
+        amounts = np.fromiter(map(values.__getitem__, known), dtype=np.float64, count=len(known))
+        return Lookup(tuple(known), rows, amounts)
+
+    def probabilities(self, values: dict[str, float], found: Lookup | None = None) -> dict[str, float]:
+        """Calibrated probability of each category for one message's feature values (``found``: their lookup)."""
+        found = found if found is not None else self.lookup(values)
         logits = self.bias.astype(np.float64)
-        if known:
-            rows = np.fromiter((vocabulary[name] for name in known), dtype=np.int64, count=len(known))
-            amounts = np.fromiter((values[name] for name in known), dtype=np.float64, count=len(known))
-            logits = logits + amounts @ self.weights[rows].astype(np.float64)
+        if found.names:
+            logits = logits + found.amounts @ self.weights[found.rows].astype(np.float64)
         logits = logits / self.temperature
         logits -= logits.max()
         exp = np.exp(logits)
         probs = exp / exp.sum()
         return {c: float(p) for c, p in zip(self.categories, probs, strict=True)}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A message's known features: names, vocabulary rows and values, in the same order."""
+
+    names: tuple[str, ...]
+    rows: np.ndarray
+    amounts: np.ndarray
 
 
 def _array(values: np.ndarray) -> str:
@@ -155,14 +167,29 @@ def model_from_bytes(data: bytes) -> TriageModel:
     return model
 
 
-def top_features(model: TriageModel, values: dict[str, float], category: str, n: int = 4) -> list[str]:
-    """The features that pushed most towards ``category`` (for the decision's signals)."""
+_CJK = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
+
+
+def _readable(name: str) -> bool:
+    """A feature worth showing staff: three characters or more (two in Chinese or Japanese)."""
+    text = name.removeprefix(SUBJECT).strip()
+    return len(text) >= 3 or (len(text) == 2 and bool(_CJK.search(text)))
+
+
+def top_features(
+    model: TriageModel, values: dict[str, float], category: str, n: int = 4, found: Lookup | None = None
+) -> list[str]:
+    """The readable features that pushed most towards ``category`` (for the decision's signals)."""
+    found = found if found is not None else model.lookup(values)
+    if not found.names:
+        return []
     column = model.categories.index(category)
-    scored = Counter(
-        {
-            name: value * float(model.weights[model.vocabulary[name], column])
-            for name, value in values.items()
-            if name in model.vocabulary
-        }
-    )
-    return [name.replace(SUBJECT, "subject:").strip() or repr(name) for name, _ in scored.most_common(n)]
+    pushes = found.amounts * model.weights[found.rows, column].astype(np.float64)
+    shown: list[str] = []
+    for i in np.argsort(-pushes, kind="stable"):
+        if pushes[i] <= 0 or len(shown) == n:
+            break
+        name = found.names[i]
+        if _readable(name):
+            shown.append(name.replace(SUBJECT, "subject: ").strip())
+    return shown

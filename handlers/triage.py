@@ -319,7 +319,8 @@ def triage(
         category, confidence = reading.rule_category, reading.rule_confidence
         needs = confidence < NEEDS_TRIAGE_BELOW
     else:
-        probabilities = model.probabilities(reading.features)
+        found = model.lookup(reading.features)
+        probabilities = model.probabilities(reading.features, found)
         category = max(probabilities, key=probabilities.__getitem__)
         confidence = round(probabilities[category], 3)
         needs = confidence < model.threshold
@@ -330,7 +331,9 @@ def triage(
             + ", ".join(f"{c} {p:.2f}" for c, p in ranked)
             + f"; rules said {reading.rule_category} {reading.rule_confidence:.2f}"
         )
-        signals.append(f"model {category} words: " + "; ".join(top_features(model, reading.features, category)))
+        signals.append(
+            f"model {category} words: " + "; ".join(top_features(model, reading.features, category, found=found))
+        )
         if spam_like and category != "spam":
             signals.append(f"spam-like ({probabilities['spam']:.2f}): not acknowledged")
 
