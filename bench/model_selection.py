@@ -42,6 +42,7 @@ def main() -> None:
     """Print the leave-one-writer-out table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regularisation", type=float, nargs="+", default=[16.0])
+    parser.add_argument("--alone", type=float, default=0.9, help="the model's probability that needs no rules")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8])
     args = parser.parse_args()
     for chatty in ("mailparser", "pypdf"):
@@ -59,7 +60,7 @@ def main() -> None:
     print(header)
     results: dict[float, list[float]] = {c: [] for c in args.regularisation}
     rules_all: list[float] = []
-    decided: list[tuple[str, str, float, float]] = []  # (label, choice, its probability, spam) with the last C
+    decided: list[tuple[str, str, float, float, str]] = []  # label, choice, its probability, spam, the rules' choice
     dev = writers(splits.dev)
     for writer, examples in by_writer.items():
         # calibrated as shipped: on the dev writer (on another one when dev is the one held out), not trained on
@@ -78,7 +79,7 @@ def main() -> None:
                     if e.structural is None:
                         p = model.probabilities(e.features)
                         choice = max(p, key=p.__getitem__)
-                        decided.append((e.category, choice, p[choice], p.get("spam", 0.0)))
+                        decided.append((e.category, choice, p[choice], p.get("spam", 0.0), e.rule_category))
             if c == args.regularisation[-1]:
                 row += f"  T={model.temperature:g}"
             row += f"{f1:>9.3f}"
@@ -87,21 +88,32 @@ def main() -> None:
     print(mean + "".join(f"{statistics.mean(v):>9.3f}" for v in results.values()))
     print(f"\nacknowledgments by confidence threshold (C={args.regularisation[-1]:g}, words decided, spam < 0.25):")
     others = sum(1 for label, *_ in decided if label == "other")
-    for threshold in args.thresholds:
-        acked = [
-            (label, choice)
-            for label, choice, p, spam in decided
-            if choice in ACKNOWLEDGED and p >= threshold and spam < 0.25
-        ]
-        waiting = sum(1 for _, choice, p, _ in decided if choice in ACKNOWLEDGED and p < threshold)
-        wrong = sum(1 for label, choice in acked if label not in ACKNOWLEDGED)
-        other = sum(1 for label, _ in acked if label == "other")
-        pairs = Counter(f"{label}→{choice}" for label, choice in acked if label not in ACKNOWLEDGED)
-        print(
-            f"  {threshold:.2f}: {len(acked)} acknowledged, {wrong} of them not due ({other} of {others} other),"
-            f" {waiting} waiting for staff  {dict(pairs)}"
-        )
+    policies = {
+        "the model alone": 0.0,
+        "the rules agreeing that it is acknowledged": 2.0,
+        f"the rules agreeing, or the model at least {args.alone:g}": args.alone,
+    }
+    for title, both in policies.items():
+        print(f"  {title}:")
+        for threshold in args.thresholds:
+            print("    " + _policy(decided, threshold, both, others))
     print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def _policy(decided: list[tuple[str, str, float, float, str]], threshold: float, both: float, others: int) -> str:
+    """One line: what a threshold acknowledges when the rules must agree below the probability ``both``."""
+    acked = [
+        (label, choice)
+        for label, choice, p, spam, rules in decided
+        if choice in ACKNOWLEDGED and p >= threshold and spam < 0.25 and (rules in ACKNOWLEDGED or p >= both)
+    ]
+    waiting = sum(1 for _, choice, *_ in decided if choice in ACKNOWLEDGED) - len(acked)
+    wrong = Counter(f"{label}→{choice}" for label, choice in acked if label not in ACKNOWLEDGED)
+    other = sum(1 for label, _ in acked if label == "other")
+    return (
+        f"{threshold:.2f}: {len(acked)} acknowledged, {wrong.total()} of them not due ({other} of {others} other),"
+        f" {waiting} held back (waiting for staff, or spam-like)  {dict(wrong)}"
+    )
 
 
 if __name__ == "__main__":

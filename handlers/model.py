@@ -67,8 +67,9 @@ class TriageModel:
     weights: np.ndarray  # (features, categories) float32
     bias: np.ndarray  # (categories,) float32
     temperature: float = 1.0
-    threshold: float = 0.6  # below it a decision waits for a person
+    threshold: float = 0.8  # below it a decision waits for a person (chosen by bench/model_selection.py)
     spam_block: float = 0.25  # at or above this spam probability nothing is acknowledged
+    sure_alone: float = 0.95  # below it, an acknowledged kind the rules do not see waits for a person
     info: dict[str, Any] = field(default_factory=dict)  # trained_at, examples, corrections, figures, data hash
 
     @property
@@ -119,6 +120,7 @@ def model_to_bytes(model: TriageModel) -> bytes:
         "temperature": round(model.temperature, 6),
         "threshold": model.threshold,
         "spam_block": model.spam_block,
+        "sure_alone": model.sure_alone,
         "info": model.info,
         "features": names,
         "weights": _array(model.weights),
@@ -158,6 +160,7 @@ def model_from_bytes(data: bytes) -> TriageModel:
             temperature=float(document["temperature"]),
             threshold=float(document["threshold"]),
             spam_block=float(document["spam_block"]),
+            sure_alone=float(document.get("sure_alone", TriageModel.sure_alone)),
             info=dict(document.get("info") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -324,6 +324,10 @@ def triage(
         category = max(probabilities, key=probabilities.__getitem__)
         confidence = round(probabilities[category], 3)
         needs = confidence < model.threshold
+        if not needs and BY_NAME[category].acknowledged and not BY_NAME[reading.rule_category].acknowledged:
+            needs = confidence < model.sure_alone  # two keys: the model and the rules, or the model very sure
+            if needs:
+                signals.append(f"the rules see no {category} and the model is under {model.sure_alone:.2f}")
         spam_like = probabilities.get("spam", 0.0) >= model.spam_block
         ranked = sorted(probabilities.items(), key=lambda item: -item[1])[:3]
         signals.append(

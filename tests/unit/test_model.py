@@ -12,8 +12,9 @@ import pytest
 
 from config.knowledge import DEFAULT_MODEL, load_knowledge
 from handlers.learning import Example, fit, predict
-from handlers.model import ModelError, features, model_from_bytes, model_to_bytes
-from handlers.triage import triage
+from handlers.model import ModelError, TriageModel, features, model_from_bytes, model_to_bytes
+from handlers.registry import CATEGORIES as ALL_CATEGORIES
+from handlers.triage import read_message, triage
 from parsers.message import parse_message
 
 REPO = Path(__file__).resolve().parents[2]
@@ -109,6 +110,28 @@ def test_below_the_threshold_nothing_is_acknowledged() -> None:
     decision = triage(parse_message(_mail("Interpretation", "Will there be interpretation?")), unsure)
     assert decision.needs_triage and not decision.acknowledge
     assert any("waits for a person" in s for s in decision.signals)
+
+
+def _code_word_model(category: str, sure_alone: float) -> TriageModel:
+    """A model that reads one code word, "zqx", as ``category`` with a probability of about 1."""
+    weights = np.zeros((1, len(ALL_CATEGORIES)), dtype="<f4")
+    weights[0, ALL_CATEGORIES.index(category)] = 500.0
+    bias = np.zeros(len(ALL_CATEGORIES), dtype="<f4")
+    return TriageModel(tuple(ALL_CATEGORIES), {"zqx": 0}, weights, bias, threshold=0.5, sure_alone=sure_alone)
+
+
+def test_an_acknowledged_kind_the_rules_do_not_see_waits_unless_the_model_is_very_sure() -> None:
+    raw = _mail("Room booking", "zqx Please book room B for the staff lunch on Tuesday.")
+    assert read_message(parse_message(raw), KNOWLEDGE).rule_category == "other"
+    wary = triage(parse_message(raw), replace(KNOWLEDGE, model=_code_word_model("question", sure_alone=1.01)))
+    assert wary.category == "question" and wary.needs_triage and not wary.acknowledge
+    assert any("the rules see no question" in s for s in wary.signals)
+    sure = triage(parse_message(raw), replace(KNOWLEDGE, model=_code_word_model("question", sure_alone=0.99)))
+    assert sure.category == "question" and not sure.needs_triage and sure.acknowledge
+    asked = _mail("Interpretation", "zqx Will there be interpretation into Arabic at the session?")
+    assert read_message(parse_message(asked), KNOWLEDGE).rule_category == "question"
+    agreed = triage(parse_message(asked), replace(KNOWLEDGE, model=_code_word_model("question", sure_alone=1.01)))
+    assert not agreed.needs_triage and agreed.acknowledge  # both keys: no wait
 
 
 def test_spam_like_mail_is_never_acknowledged_whatever_the_category() -> None:
