@@ -32,7 +32,7 @@ from typing import Any
 import docx
 import pypdf
 
-from parsers.charsets import codec_for
+from parsers.charsets import codec_for, decode_bytes
 from parsers.html_text import html_to_text
 
 KIB = 1024
@@ -405,7 +405,7 @@ def _paragraph_text(paragraph: Any) -> str:
 
 
 def _decode(payload: bytes, content_type: str) -> str:
-    """Text of a text/* attachment: BOM, declared charset, UTF-16 without BOM, UTF-8, else cp1252."""
+    """Text of a text/* attachment: BOM, declared charset, UTF-16 without BOM, UTF-8, else a guessed code page."""
     for bom, codec in (
         (b"\xef\xbb\xbf", "utf-8-sig"),
         (b"\xff\xfe\x00\x00", "utf-32"),
@@ -426,10 +426,7 @@ def _decode(payload: bytes, content_type: str) -> str:
     if sample.count(0) * 4 > len(sample):  # ASCII-range UTF-16: every other byte is NUL
         odd_zeros = sample[1::2].count(0)
         return payload.decode("utf-16-le" if odd_zeros * 2 > sample.count(0) else "utf-16-be", "replace")
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        return payload.decode("cp1252", "replace")
+    return decode_bytes(payload[: 256 * KIB], None).text  # UTF-8, else the likeliest code page (GB2312 …)
 
 
 # Helpers

@@ -643,3 +643,17 @@ def test_a_spreadsheet_zip_bomb_is_refused_before_openpyxl_opens_it() -> None:
     assert text == ""
     assert note is not None
     assert note.startswith("zip bomb")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("参会人员名单\n姓名 职务 邮箱\n周海涛 处长 zhou@ncac.example.cn\n郑雨桐 主任科员 zheng@ncac.example.cn", "gb2312"),
+        ("Список делегации\nИванов Сергей Петрович, советник, s.ivanov@mid.example", "cp1251"),
+        ("قائمة الوفد\nالسيد أحمد سامي، مستشار، a.samy@mission.example", "cp1256"),
+    ],
+)
+def test_a_text_attachment_without_a_charset_is_decoded_in_its_own_code_page(text: str, codec: str) -> None:
+    decoded, note = extract_text(text.encode(codec), "text/plain", "liste.txt")
+    assert note is None
+    assert decoded == text
