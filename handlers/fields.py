@@ -138,6 +138,45 @@ def _person_near(line: str, *, bare: bool = False) -> tuple[str | None, str | No
     return None, None
 
 
+_CAPS_NAME = re.compile(
+    r"(?<![\w'’\-])(?:[A-ZÀ-ÖØ-Þ\u0401\u0410-\u042f][\w'’\-]{1,30}\s+){1,3}[A-ZÀ-ÖØ-Þ\u0401\u0410-\u042f][\w'’\-]{1,30}"
+)
+_CJK_ROW_NAME = re.compile(r"^(?:\d{1,2}[.、)]?\s*)?(?P<name>[\u4e00-\u9fff]{2,4})(?:[\s|｜,，、]|$)")
+_HEADER_LINE = re.compile(
+    r"^\s*>?\s*(?:from|to|cc|sent|de|à|a|para|envoyé|enviado|от|кому|копия|من|إلى|نسخة|发件人|收件人|抄送)\s*[:：]",
+    re.I,
+)
+_ROLE_ADDRESS = re.compile(
+    r"^(?:info|contact|contacto|noreply|no-reply|donotreply|mission|mision|secretariat|secretaria|office|admin|mail|"
+    r"postmaster|webmaster|registry|protocol|protocole|protocolo|geneva|geneve|ginebra)[@.]",
+    re.I,
+)
+
+
+def _name_from_address(email: str) -> str:
+    """A stand-in name from an address's local part (``a.diop`` → ``A Diop``) for staff to correct."""
+    local = re.sub(r"[._+\-]+", " ", email.partition("@")[0]).strip()
+    return local.title() or email
+
+
+def _loose_name(before: str, line: str) -> str | None:
+    """A name without an honorific before an address: a Russian full name, two to four capitalised words, or
+    the Chinese name opening a table row (never on a header line such as ``From:``)."""
+    if _HEADER_LINE.match(line):
+        return None
+    window = before[-160:]
+    fio = _RU_FIO.search(window)
+    if fio:
+        return fio.group(0)
+    row = _CJK_ROW_NAME.match(line)
+    if row and row.start("name") < len(before):
+        return row.group("name")
+    caps = _CAPS_NAME.search(window)
+    if caps and not _LABEL_WORD.match(caps.group(0)):
+        return caps.group(0)
+    return None
+
+
 def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
     """Delegates listed with an e-mail address: ``{name, title, email}``, in order, each once."""
     delegates: list[dict[str, Any]] = []
@@ -165,6 +204,10 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
                         if only:
                             title, name = only.group("title"), lines[j]
                             break
+            if name is None and not _ROLE_ADDRESS.match(email):  # no honorific: a bare name, else the address alone
+                name = _loose_name(before, line)
+                if name is None and email != sender.lower() and not _HEADER_LINE.match(line):
+                    name = _name_from_address(email)
             if name is None:
                 continue
             seen.add(email)
