@@ -271,7 +271,37 @@ def extract_speaker(text: str, sender_name: str) -> str | None:
         name = _person_in(line)
         if name:
             return name
-    return sender_name or None
+    return _person_sender(sender_name)
+
+
+_ORGANISATION = re.compile(
+    r"mission|misi[oó]n|ministr|minist[eè]re|office|oficina|bureau|department|d[ée]partement|direcci[oó]n|"
+    r"direction|secr[ée]tar|relaciones|relations|international|institut|university|universit|universidad|"
+    r"agency|agence|agencia|team|[ée]quipe|equipo|unit|unidad|service|servicio|division|divisi[oó]n|"
+    r"association|asociaci[oó]n|federation|f[ée]d[ée]ration|centre|center|centro|council|conseil|consejo|"
+    r"представительств|министерств|ведомств|управлени|департамент|отдел|служб|институт|университет|центр|"
+    r"بعثة|وزارة|الهيئة|هيئة|إدارة|ادارة|مكتب|قسم|جامعة|مركز|المنظمة|"
+    r"代表团|公司|部|局|司|处|中心|大学|学院|研究院|协会|办公室|团队",
+    re.I,
+)
+_SURNAME_FIRST = re.compile(
+    r"^(?P<last>[^\W\d][\w'’\-]+(?: [^\W\d][\w'’\-]+)?), (?P<first>[^\W\d][\w'’\-]+(?: [^\W\d][\w'’\-]+)?)$"
+)
+
+
+def _person_sender(sender_name: str) -> str | None:
+    """The sender's display name when it names a person (``Marsh, Helen`` → ``Helen Marsh``, honorific dropped),
+    None for a mission, an office or a team."""
+    name = " ".join(sender_name.split())
+    if not name or _ORGANISATION.search(name) or "@" in name or sum(c.isupper() for c in name) > 0.6 * len(name):
+        return None
+    title = _HONORIFIC.match(name + " ")
+    if title:
+        name = name[title.end() :].strip()
+    swapped = _SURNAME_FIRST.match(name)
+    if swapped:
+        name = f"{swapped.group('first')} {swapped.group('last')}"
+    return name or None
 
 
 def extract_url(text: str) -> str | None:

@@ -49,3 +49,16 @@ def test_role_addresses_header_lines_and_the_bare_sender_are_not_delegates() -> 
 def test_the_sender_listed_by_name_is_a_delegate() -> None:
     text = "From Kyrgyzstan, Бакыт Асанов will attend online, b.asanov@patent.example"
     assert _emails(text, "b.asanov@patent.example") == ["b.asanov@patent.example"]
+
+
+def test_the_sender_is_the_speaker_only_when_the_display_name_is_a_person() -> None:
+    from handlers.fields import extract_speaker
+
+    asks = "We would like to take part in the information-exchange session."
+    assert extract_speaker(asks, "Marsh, Helen") == "Helen Marsh"
+    assert extract_speaker(asks, "Dr. Tomás Aravena") == "Tomás Aravena"
+    assert extract_speaker(asks, "Misión Permanente de México") is None
+    assert extract_speaker(asks, "Постоянное представительство Казахстана") is None
+    assert extract_speaker(asks, "وزارة الاقتصاد - إدارة الملكية الفكرية") is None
+    assert extract_speaker(asks, "深圳声纹科技有限公司 政府事务部") is None
+    assert extract_speaker(asks, "") is None
