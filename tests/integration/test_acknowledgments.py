@@ -26,7 +26,16 @@ pytestmark = pytest.mark.integration
 LABELLED = REPO / "tests" / "triage" / "labelled"
 
 
-ASKING = "Question about the session"  # a person's question: the model acknowledges it
+ASKING = "Question about the session"
+
+
+def asking(number: int, question: str) -> bytes:
+    """A person's question written as a letter: sure enough for the model to acknowledge it unreviewed.
+
+    A bare one-line question is held for staff (below the model's threshold); these tests are about sending.
+    """
+    body = f"Dear colleagues,\n\n{question}\n\nThank you in advance and kind regards,\nAnna Berg\nMinistry of Economy"
+    return make_message(number, body=body, subject=ASKING)
 
 
 @pytest.fixture
@@ -123,10 +132,7 @@ def test_genuine_submissions_get_one_ack_each_robots_none(dovecot, ack_settings,
 
 def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings, smtp) -> None:
     dovecot.append_many(
-        [
-            (make_message(i, body="Could you please confirm the Zoom link for the session?", subject=ASKING), None)
-            for i in range(3)
-        ]
+        [(asking(i, "Could you please confirm the Zoom link for the session?"), None) for i in range(3)]
     )
     smtp.handler.replies = ["451 4.3.0 try again later"] * 4
     settings = ack_settings()
@@ -140,7 +146,7 @@ def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings
 
 
 def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, smtp) -> None:
-    dovecot.append(make_message(1, body="Could you please tell us where the session will take place?", subject=ASKING))
+    dovecot.append(asking(1, "Could you please tell us where the session will take place?"))
     smtp.handler.replies = ["550 5.1.1 mailbox unavailable"]
     settings = ack_settings()
     with build_pipeline(settings) as ingestor:
@@ -153,7 +159,7 @@ def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, s
 
 
 def test_smtp_down_for_a_while_then_delivered_once(dovecot, ack_settings, smtp) -> None:
-    dovecot.append(make_message(1, body="Could you please tell us whether interpretation is provided?", subject=ASKING))
+    dovecot.append(asking(1, "Could you please tell us whether interpretation is provided?"))
     smtp.stop()
     settings = ack_settings()
     with build_pipeline(settings) as ingestor:
@@ -187,7 +193,7 @@ def test_two_instances_answering_each_other_stop_after_one_message_each_way(dove
             )
 
         a, b = instance("a@one.example"), instance("b@two.example")
-        first = make_message(1, body="Could you please confirm the date of the session?", subject=ASKING).replace(
+        first = asking(1, "Could you please confirm the date of the session?").replace(
             b"delegate1@mission.example", b"b@two.example"
         )
         dovecot.append(first, folder="A")
@@ -206,10 +212,7 @@ def test_two_instances_answering_each_other_stop_after_one_message_each_way(dove
 
 
 def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_settings, smtp) -> None:
-    questions = [
-        make_message(i, body=f"Could you please confirm item {i} of the programme for the session?", subject=ASKING)
-        for i in range(40)
-    ]
+    questions = [asking(i, f"Could you please confirm item {i} of the programme for the session?") for i in range(40)]
     dovecot.append_many([(raw, None) for raw in questions])
     smtp.handler.delay = 0.02  # make the SMTP transaction a target worth hitting
     # a short lease, so that a kill inside the SMTP transaction is found and marked `uncertain` by the final pass

@@ -13,8 +13,16 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-CATEGORIES = ("speaker_request", "clearinghouse_update", "nomination", "question", "auto_reply", "bounce", "spam",
-              "other")
+CATEGORIES = (
+    "speaker_request",
+    "clearinghouse_update",
+    "nomination",
+    "question",
+    "auto_reply",
+    "bounce",
+    "spam",
+    "other",
+)
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 STATUSES = ("on_time", "late", "not_applicable")
 ACKNOWLEDGED = ("speaker_request", "clearinghouse_update", "nomination", "question")
@@ -55,9 +63,10 @@ def check(folder: Path, minimum: int = 2) -> list[str]:
             problems.append(f"{where}: language {language!r}")
         if label.get("deadline_status") not in STATUSES:
             problems.append(f"{where}: deadline_status {label.get('deadline_status')!r}")
-        if category not in ("speaker_request", "clearinghouse_update", "nomination") and label.get(
-            "deadline_status"
-        ) != "not_applicable":
+        if (
+            category not in ("speaker_request", "clearinghouse_update", "nomination")
+            and label.get("deadline_status") != "not_applicable"
+        ):
             problems.append(f"{where}: {category} has no deadline: not_applicable")
         if label.get("should_acknowledge") is not (category in ACKNOWLEDGED):
             problems.append(f"{where}: should_acknowledge must be {category in ACKNOWLEDGED} for {category}")
