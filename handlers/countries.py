@@ -198,11 +198,16 @@ def _times(n: int) -> str:
 # --------------------------------------------------------------------------- sender domain
 
 
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")  # RFC 2606: documentation and test names
+
+
 def _from_domain(domain: str, tables: CountryTables) -> tuple[str | None, str]:
     """Resolve a sender domain by a name in its labels, its country-code TLD, or an ISO code after a dash."""
     rules = tables.domains
     domain = domain.strip().lower().rsplit("@", 1)[-1].strip(".")
     labels = [lab for lab in domain.split(".") if lab]
+    if len(labels) > 2 and labels[-1] in _RESERVED_TLDS:  # "onapi.gob.do.example" reads as "onapi.gob.do"
+        labels = labels[:-1]
     if not labels:
         return None, ""
     tld, inner = labels[-1], labels[:-1]

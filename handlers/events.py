@@ -256,4 +256,8 @@ def match_event(text: str, received_at: datetime | None, calendar: Calendar) -> 
         if past:  # after the event: still attributed (and late), never silently without a deadline
             latest = max(past, key=lambda e: e.opens_at())
             return latest, [f"event: {latest.id}, the latest opened before arrival"]
+        upcoming = [e for e in events if e.opens_at() > received_at]
+        if upcoming:  # before the circular's date (word of it travels ahead): the next one to open
+            first = min(upcoming, key=lambda e: e.opens_at())
+            return first, [f"event: {first.id}, the next to open after arrival"]
     return None, []

@@ -155,7 +155,9 @@ def check_auto_reply(parsed: ParsedMessage, own: str) -> Verdict | None:
     body_hit = AUTO_BODY.search(own[:3000].lower())
     if body_hit:
         signals.append(f"body: {body_hit.group(0)!r}")
-    if not signals:
+    if not signals or (signals == [f"header: Auto-Submitted: {auto}"] and auto.startswith("auto-generated")):
+        # RFC 3834: "auto-generated" is a machine's message, not a reply (a document system sending a
+        # submission); the words decide what it is, and triage never answers it
         return None
     header_based = any(s.startswith(("header", "structure")) for s in signals)
     if header_based or len(signals) >= 2:

@@ -24,6 +24,7 @@ from handlers.knowledge import Knowledge
 from handlers.language import detect_language, script_counts
 from handlers.model import features, top_features
 from handlers.noise import ROBOT_SENDER, Verdict, classify_noise
+from handlers.organisations import find_organisation
 from handlers.phrases import Phrase, PhraseBook
 from handlers.registry import BY_NAME, SUBMISSIONS, extract_fields
 from handlers.text import split_own_text
@@ -351,9 +352,15 @@ def triage(
     if kind.extract is not None:
         domain = reading.address.rpartition("@")[2]
         country, _ = find_country_or_org(reading.content, knowledge.countries, sender_domain=domain)
+        country = country or find_organisation(reading.content, reading.sender_name)
         found = FieldInput(reading.field_text, sender_name=reading.sender_name, sender_address=reading.address)
         fields = extract_fields(category, found, country)
-    acknowledge = kind.acknowledged and not ROBOT_SENDER.match(reading.address) and not needs and not spam_like
+    machine = any(v.strip().lower().startswith("auto-") for v in parsed.headers.get("auto-submitted", []))
+    if machine and kind.acknowledged:
+        signals.append("Auto-Submitted: sent by a machine, never answered (RFC 3834)")
+    acknowledge = (
+        kind.acknowledged and not ROBOT_SENDER.match(reading.address) and not needs and not spam_like and not machine
+    )
     if kind.acknowledged and needs:
         signals.append("not sure: waits for a person before any acknowledgment")
     return Triage(

@@ -172,3 +172,26 @@ def test_a_later_session_or_year_is_not_for_the_configured_events() -> None:
     assert other_session("as at the 11th session", calendar) == "earlier"
     assert other_session("as at the 11th session, we ask to speak at the 12th session", calendar) is None
     assert other_session("our strategy adopted in 2024", calendar) is None
+
+
+def test_mail_before_the_call_opens_belongs_to_the_next_event() -> None:
+    calendar = load_knowledge(REPO / "config" / "events.toml", model_file=None).calendar
+    first = min(calendar.events, key=lambda e: e.opens_at())
+    before = first.opens_at().replace(day=1)
+    event, signals = match_event("may I present at the conversation in october?", before, calendar)
+    assert event is first and "next to open" in signals[0]
+    assert deadline_status("speaker_request", before, event) == "on_time"
+
+
+def test_auto_generated_mail_is_read_for_its_words_and_never_answered() -> None:
+    raw = (
+        b"From: DocTrack <no-reply@doctrack.example>\r\nTo: frontier.tech@wipo.int\r\n"
+        b"Subject: Outgoing correspondence 0412\r\nAuto-Submitted: auto-generated\r\n"
+        b"Date: Wed, 01 Oct 2025 09:00:00 +0200\r\nMessage-ID: <d1@doctrack.example>\r\n\r\n"
+        b"For the clearinghouse of the WIPO Conversation on Frontier Technologies (circular C. 9284): the national "
+        b"artificial intelligence strategy approved on 2 September 2025 is at https://gov.example/ai-strategy.\r\n"
+    )
+    knowledge = load_knowledge(REPO / "config" / "events.toml", model_file=None)
+    decision = triage(parse_message(raw), knowledge)
+    assert decision.category == "clearinghouse_update" and not decision.acknowledge
+    assert any("RFC 3834" in s for s in decision.signals)
