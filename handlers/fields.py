@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.delegate_tables import table_delegates
 from handlers.topics import find_topic
 
 HONORIFICS = (
     r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Prof\.?|H\.?E\.?|Ambassador|Mme\.?|Mlle\.?|M\.|Monsieur|Madame|Sr\.?|Sra\.?|"
     r"Srta\.?|Dra\.?|Pr\.?|Señor|Señora|Don|Doña|г-н|г-жа|господин|госпожа|г\.|"
-    r"السيد(?:ة)?|الدكتور(?:ة)?|السفير(?:ة)?|الأستاذ(?:ة)?"
+    r"Ing\.?|Lic\.?|Mtro\.?|Mtra\.?|Embajador(?:a)?|Ambassadeur|Ambassadrice|Eng\.?|Engr\.?|Atty\.?|"
+    r"السيد(?:ة)?|الدكتور(?:ة)?|السفير(?:ة)?|الأستاذ(?:ة)?|المستشار(?:ة)?|المهندس(?:ة)?"
 )
-_HONORIFIC = re.compile(rf"(?<![\w.])(?P<title>{HONORIFICS})(?:\s*/)?(?=\s)\s+", re.UNICODE)
+_HONORIFIC = re.compile(
+    rf"(?<![\w.])(?P<title>{HONORIFICS})(?:\s*/)?(?:\s+(?:{HONORIFICS})(?=\s))*(?=\s)\s+", re.UNICODE
+)  # a chain is one title: "H.E. Mr", "السيد المستشار"
 _HONORIFIC_ONLY = re.compile(rf"^\s*(?P<title>{HONORIFICS})\s*/?\s*$", re.UNICODE)
 _NAME_LINE = re.compile(
     r"^(?:(?:[A-ZÀ-ÖØ-Þ\u0410-\u042f\u0401][\w'’.\-]+\s+){1,4}[A-ZÀ-ÖØ-Þ\u0410-\u042f\u0401][\w'’\-]+|"
@@ -182,12 +186,18 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
     delegates: list[dict[str, Any]] = []
     seen: set[str] = set()
     lines = [line.strip() for line in text.splitlines()]
+    table = table_delegates(text) if "@" in text else {}
     for i, line in enumerate(lines):
         if "@" not in line:
             continue
         for match in EMAIL.finditer(line):
             email = match.group(0).strip(".").lower()
             if email in seen or email.endswith("@wipo.int"):
+                continue
+            if email in table:  # a row of a delegation table: its name column, even the sender's own row
+                seen.add(email)
+                name, title = table[email]
+                delegates.append({"name": name, "title": title, "email": email})
                 continue
             before = line[: match.start()]
             title, name = _person_near(before, bare=True)
@@ -237,15 +247,16 @@ def extract_topic(text: str) -> str | None:
 
 
 SPEAKER_CUE = re.compile(
-    r"speaker|presenter|presented by|delivered by|will be (?:made|given|presented) by|will present|"
+    r"speaker|presenter|presented by|delivered by|given by|made by|will present|a cargo de|"
     r"présentée? par|prononcée? par|intervenant|orat(?:eur|rice)|interviendra|présentera|presentad[oa] por|"
-    r"ponente|orador(?:a)?|presentará|presentaría|intervendrá|докладчик|выступит|выступающ\w*|с докладом выступит|"
+    r"ponente|orador(?:a)?\b|presentará|presentaría|intervendrá|докладчик|выступит|выступающ\w*|с докладом выступит|"
     r"المتحدث|المتحدثة|سيلقي|ستلقي|سيقدم|ستقدم|يلقيها|主讲|发言人|演示人|报告人|主講|發言人|由.{0,20}(?:发言|介绍)",
     re.IGNORECASE,
 )
 _RU_FIO = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|ична|ич)\b")
 _AFTER_CUE_NAME = re.compile(
-    r"^[\s:：,，]*(?:(?:will be|sera|será|est|es|is|yo|moi)[\s,]+)?"
+    r"^[\s:：,，]*(?:(?:will be|would be|sera|serait|será|sería|est|es|is|yo|moi)[\s,]+)?"
+    r"(?:(?:la|el|le|the|our|nuestra|nuestro|notre)\s+)?"
     r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){1,3}[A-ZÀ-ÖØ-Þ][\w'’\-]+|[\u4e00-\u9fff]{2,3}(?=[，,。（(\s]|$))"
 )
 
@@ -258,15 +269,55 @@ def _person_in(window: str) -> str | None:
     return name
 
 
-def extract_speaker(text: str, sender_name: str) -> str | None:
-    """The speaker named next to a cue ("speaker", "presented by", "выступит", "主讲" …), else the first
-    person with an honorific, else the sender (a request in the first person)."""
-    for cue in SPEAKER_CUE.finditer(text):
-        after = text[cue.end() : cue.end() + 140]
-        bare = _AFTER_CUE_NAME.match(after)
-        name = _person_in(after.split("\n\n")[0]) or (bare.group("name") if bare else None)
+# Chinese puts the speaker before the verb: "由国家知识产权局…陈晓雯处长介绍" (by … Director Chen Xiaowen, presenting)
+_ZH_BY = re.compile(r"由(?P<body>[^，,。；;（(]{1,40}?)(?:作?(?:发言|介绍|报告|主讲|發言|介紹|報告|主講))")
+_ZH_TITLE_AFTER = re.compile(r"(?:副?(?:处长|司长|局长|主任|部长|院长|所长|署长)|先生|女士|教授|博士|研究员|大使)$")
+_ZH_BOUNDARY = "长任员授士使局部司院所处心会"  # the last character of a title or an office before a name
+_ZH_CUE_SEGMENT = re.compile(r"^\s*(?:为|是|[:：])?\s*(?P<segment>[\u4e00-\u9fff]{2,40})(?=[，,。；;（(\s]|$)")
+
+
+def _zh_name_in(segment: str) -> str | None:
+    """The name closing an office-and-title run: "国家知识产权局副局长王明远" → 王明远, "…管理部陈晓雯处长" → 陈晓雯."""
+    title = _ZH_TITLE_AFTER.search(segment)
+    core = segment[: title.start()] if title else segment
+    cut = max(core.rfind(c) for c in _ZH_BOUNDARY)
+    name = core[cut + 1 :] if cut >= 0 else (core if title else "")
+    return name if 2 <= len(name) <= 3 else None
+
+
+_CYRILLIC_NAME = re.compile(
+    r"(?<![\w\-])(?=(?:[А-ЯЁ][а-яё]+\s+){0,2}[А-ЯЁ][а-яё]*(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|"
+    r"енко|ук|юк|ич|ян|дзе|швили|ко)(?![\w\-]))[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:\s+[А-ЯЁ][а-яё]+){1,2}(?![\w\-])"
+)
+
+
+def _zh_speaker(text: str) -> str | None:
+    for match in _ZH_BY.finditer(text):
+        name = _zh_name_in(match.group("body"))
         if name:
             return name
+    return None
+
+
+def extract_speaker(text: str, sender_name: str) -> str | None:
+    """The speaker named next to a cue ("speaker", "presented by", "выступит", "由…介绍" …), else the first
+    person with an honorific, else the sender (a request in the first person)."""
+    for cue in SPEAKER_CUE.finditer(text):
+        after = text[cue.end() : cue.end() + 160]
+        if len(after) == 160:  # never a name cut in two at the window's edge
+            after = after[: after.rfind(" ")] if " " in after else after
+        bare = _AFTER_CUE_NAME.match(after)
+        sentence = re.split(r"\n\n|[.!?](?:\s|$)", after)[0]
+        cyrillic = _CYRILLIC_NAME.search(sentence)  # Russian capitalises names only: "выступит директор … Бакыт Асанов"
+        name = _person_in(after.split("\n\n")[0]) or (bare.group("name") if bare else None)
+        zh = _ZH_CUE_SEGMENT.match(after) if not name else None
+        name = name or (_zh_name_in(zh.group("segment")) if zh else None)
+        name = name or (cyrillic.group(0) if cyrillic and not _ORGANISATION.search(cyrillic.group(0)) else None)
+        if name:
+            return name
+    chinese = _zh_speaker(text)
+    if chinese:
+        return chinese
     for line in text.splitlines():
         name = _person_in(line)
         if name:
