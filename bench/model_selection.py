@@ -77,9 +77,10 @@ def main() -> None:
             if c == args.regularisation[-1]:
                 for e in examples:
                     if e.structural is None:
-                        p = model.probabilities(e.features)
-                        choice = max(p, key=p.__getitem__)
-                        decided.append((e.category, choice, p[choice], p.get("spam", 0.0), e.rule_category))
+                        raw = model.probabilities(e.features)
+                        p = model.blend(raw, e.rule_category, e.rule_confidence)
+                        choice = max(p, key=p.__getitem__)  # the rules' opinion helps choose; the model's
+                        decided.append((e.category, choice, raw[choice], p.get("spam", 0.0), e.rule_category))
             if c == args.regularisation[-1]:
                 row += f"  T={model.temperature:g}"
             row += f"{f1:>9.3f}"

@@ -124,6 +124,16 @@ def _alternatives(words: list[str]) -> str:
     return "|".join(word_pattern(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _word_start_alternatives(words: list[str]) -> str:
+    """The same as :func:`_alternatives`, with the word-start test asked once per position rather than once
+    per word (a few hundred ordinals: the engine otherwise tries each at every character)."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    latin = [word_pattern(w).removeprefix(r"(?<!\w)") for w in ordered if not _CJK.match(w.strip().lower())]
+    cjk = [word_pattern(w) for w in ordered if _CJK.match(w.strip().lower())]
+    parts = ([r"(?<!\w)(?:" + "|".join(latin) + ")"] if latin else []) + cjk
+    return "|".join(parts)
+
+
 def build_calendar(events: list[Event] | tuple[Event, ...], words: SessionWords, series: list[str]) -> Calendar:
     """Compile the session, year, circular and theme patterns of ``events`` (once, by the shell)."""
     by_number: dict[int, list[str]] = {n: list(w) for n, w in words.ordinals.items()}
@@ -139,7 +149,7 @@ def build_calendar(events: list[Event] | tuple[Event, ...], words: SessionWords,
     about = [*series, *(word_pattern(w) for w in themes), *(c.pattern for _, c in circulars)]
     return Calendar(
         events=tuple(events),
-        names=re.compile(_alternatives([w for w, _ in entries])),
+        names=re.compile(_word_start_alternatives([w for w, _ in entries])),
         numbers=numbers,
         numeral=re.compile(
             r"(?<![\d.,/:])(?:第\s*)?(\d{1,2})(?:(?P<suffix>st|nd|rd|th|ème|eme|e|ère|re|er|\.ª|ª|\.a|a|º|o|"

@@ -19,6 +19,7 @@ from handlers.noise import Verdict
 MIN_DOCUMENTS = 2  # an n-gram seen in one message only is that message's, not the category's
 MAX_FEATURES = 60000
 REGULARISATION = 16.0  # scikit-learn's C: chosen by leave-one-writer-out on the train split
+RULES_WEIGHT = 0.4  # the rules' share of the final probability: leave-one-writer-out mean macro-F1 0.947 → 0.956
 TEMPERATURES = tuple(round(0.1 + 0.05 * i, 2) for i in range(59))  # 0.1 … 3.0
 
 
@@ -77,7 +78,7 @@ def predict(model: TriageModel | None, example: Example) -> str:
         return example.structural.category
     if model is None:
         return example.rule_category
-    probabilities = model.probabilities(example.features)
+    probabilities = model.blend(model.probabilities(example.features), example.rule_category, example.rule_confidence)
     return max(probabilities, key=probabilities.__getitem__)
 
 
@@ -135,6 +136,7 @@ def fit(
     held_out: Sequence[Example] = (),
     info: dict | None = None,
     regularisation: float = REGULARISATION,
+    rules_weight: float = RULES_WEIGHT,
 ) -> TriageModel:
     """A model trained on ``examples`` (those decided by structure left out), calibrated on ``held_out``."""
     from sklearn.linear_model import LogisticRegression
@@ -165,6 +167,7 @@ def fit(
         vocabulary=columns,
         weights=np.round(coefficients, 4).astype("<f4"),
         bias=np.round(bias, 4).astype("<f4"),
+        rules_weight=rules_weight,
         info=dict(info or {}),
     )
     return replace(model, temperature=_temperature(model, held_out))

@@ -5,7 +5,8 @@ Pure: a :class:`TriageModel` is a value (a vocabulary, a weight matrix, a temper
 float32, never pickle, so loading a model file runs no code. Features are character n-grams of the sender's own
 text and of the subject: they work for all six scripts without a tokenizer. The rules' phrase scores are not
 features: they were written against the older labelled mail, so a model trained there learns to trust them more
-than they deserve on new writers' mail (leave-one-writer-out macro-F1 0.87 with them, 0.93 without).
+than they deserve on new writers' mail (leave-one-writer-out macro-F1 0.87 with them, 0.93 without); their
+opinion is instead blended into the probabilities afterwards (:meth:`TriageModel.blend`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 FORMAT = "frontier-intake/triage-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: addresses and links are one symbol each; the rules' opinion blended in
 TEXT_CHARS = 2500  # the request is near the top; footers and long attachments only add noise
 ATTACHMENT_CHARS = 1500
 NGRAM_SIZES = (1, 2, 3, 4, 5)  # overlapping character n-grams
@@ -29,6 +30,10 @@ BODY_SCALE, SUBJECT_SCALE = 1.5, 1.05  # length of each source's feature vector 
 SUBJECT = "\x01"  # prefix of subject n-grams
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
+# an address or a link is one symbol: their letters say who and where, not what kind of mail (and every
+# address of the labelled mail ends in ".example", which would teach the model a word no real mail has)
+_ADDRESS = re.compile(r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']{1,300}", re.I)
 
 
 class ModelError(ValueError):
@@ -37,7 +42,7 @@ class ModelError(ValueError):
 
 def _grams(text: str) -> set[str]:
     """Every distinct 1- to 5-character sequence of the text, lower-cased, spaces collapsed, digits as 0."""
-    text = _DIGITS.sub("0", _SPACES.sub(" ", text.lower()))
+    text = _DIGITS.sub("0", _SPACES.sub(" ", _LINK.sub(" \x02 ", _ADDRESS.sub(" \x03 ", text.lower()))))
     found = set(text)
     for n in NGRAM_SIZES[1:]:
         found.update([text[i : i + n] for i in range(len(text) - n + 1)])
@@ -70,6 +75,7 @@ class TriageModel:
     threshold: float = 0.8  # below it a decision waits for a person (chosen by bench/model_selection.py)
     spam_block: float = 0.25  # at or above this spam probability nothing is acknowledged
     sure_alone: float = 0.95  # below it, an acknowledged kind the rules do not see waits for a person
+    rules_weight: float = 0.0  # how much of the final probability is the rules' opinion (see :meth:`blend`)
     info: dict[str, Any] = field(default_factory=dict)  # trained_at, examples, corrections, figures, data hash
 
     @property
@@ -78,17 +84,18 @@ class TriageModel:
         return str(self.info.get("version", "unversioned"))
 
     def lookup(self, values: dict[str, float]) -> Lookup:
-        """The message's features that the model knows, their rows and values (sorted: the same on any run)."""
-        known = sorted(values.keys() & self.vocabulary.keys())  # in C: most n-grams of a message are unknown
+        """The message's features that the model knows, their rows and values (in row order: the same on any run)."""
+        known = list(values.keys() & self.vocabulary.keys())  # in C: most n-grams of a message are unknown
         rows = np.fromiter(map(self.vocabulary.__getitem__, known), dtype=np.int64, count=len(known))
         amounts = np.fromiter(map(values.__getitem__, known), dtype=np.float64, count=len(known))
-        return Lookup(tuple(known), rows, amounts)
+        order = np.argsort(rows, kind="stable")
+        return Lookup(known, order, rows[order], amounts[order])
 
     def probabilities(self, values: dict[str, float], found: Lookup | None = None) -> dict[str, float]:
         """Calibrated probability of each category for one message's feature values (``found``: their lookup)."""
         found = found if found is not None else self.lookup(values)
         logits = self.bias.astype(np.float64)
-        if found.names:
+        if found.known:
             logits = logits + found.amounts @ self.weights[found.rows].astype(np.float64)
         logits = logits / self.temperature
         logits -= logits.max()
@@ -96,14 +103,33 @@ class TriageModel:
         probs = exp / exp.sum()
         return {c: float(p) for c, p in zip(self.categories, probs, strict=True)}
 
+    def blend(self, probabilities: dict[str, float], rule_category: str, rule_confidence: float) -> dict[str, float]:
+        """The model's probabilities with the rules' opinion mixed in: the rules give their category their
+        confidence and share the rest evenly; ``rules_weight`` of the result is theirs. Two opinions that
+        disagree leave neither sure, so the message waits for a person."""
+        weight = self.rules_weight
+        if not weight or rule_category not in probabilities:
+            return probabilities
+        rest = (1.0 - rule_confidence) / max(1, len(probabilities) - 1)
+        return {
+            c: (1.0 - weight) * p + weight * (rule_confidence if c == rule_category else rest)
+            for c, p in probabilities.items()
+        }
+
 
 @dataclass(frozen=True)
 class Lookup:
-    """A message's known features: names, vocabulary rows and values, in the same order."""
+    """A message's known features: vocabulary rows and values in row order (their names only when asked)."""
 
-    names: tuple[str, ...]
+    known: list[str]
+    order: np.ndarray
     rows: np.ndarray
     amounts: np.ndarray
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The features' names, in the order of ``rows``."""
+        return tuple(self.known[i] for i in self.order)
 
 
 def _array(values: np.ndarray) -> str:
@@ -121,6 +147,7 @@ def model_to_bytes(model: TriageModel) -> bytes:
         "threshold": model.threshold,
         "spam_block": model.spam_block,
         "sure_alone": model.sure_alone,
+        "rules_weight": model.rules_weight,
         "info": model.info,
         "features": names,
         "weights": _array(model.weights),
@@ -161,6 +188,7 @@ def model_from_bytes(data: bytes) -> TriageModel:
             threshold=float(document["threshold"]),
             spam_block=float(document["spam_block"]),
             sure_alone=float(document.get("sure_alone", TriageModel.sure_alone)),
+            rules_weight=float(document.get("rules_weight", 0.0)),
             info=dict(document.get("info") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -184,7 +212,7 @@ def top_features(
 ) -> list[str]:
     """The readable features that pushed most towards ``category`` (for the decision's signals)."""
     found = found if found is not None else model.lookup(values)
-    if not found.names:
+    if not found.known:
         return []
     column = model.categories.index(category)
     pushes = found.amounts * model.weights[found.rows, column].astype(np.float64)
@@ -192,7 +220,7 @@ def top_features(
     for i in np.argsort(-pushes, kind="stable"):
         if pushes[i] <= 0 or len(shown) == n:
             break
-        name = found.names[i]
+        name = found.known[found.order[i]]
         if _readable(name):
             shown.append(name.replace(SUBJECT, "subject: ").strip())
     return shown

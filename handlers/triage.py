@@ -321,21 +321,24 @@ def triage(
         needs = confidence < NEEDS_TRIAGE_BELOW
     else:
         found = model.lookup(reading.features)
-        probabilities = model.probabilities(reading.features, found)
-        category = max(probabilities, key=probabilities.__getitem__)
-        confidence = round(probabilities[category], 3)
+        own = model.probabilities(reading.features, found)
+        probabilities = model.blend(own, reading.rule_category, reading.rule_confidence)
+        category = max(probabilities, key=probabilities.__getitem__)  # the rules' opinion helps to choose …
+        confidence = round(own[category], 3)  # … the model's own calibrated probability says how sure
         needs = confidence < model.threshold
         if not needs and BY_NAME[category].acknowledged and not BY_NAME[reading.rule_category].acknowledged:
             needs = confidence < model.sure_alone  # two keys: the model and the rules, or the model very sure
             if needs:
                 signals.append(f"the rules see no {category} and the model is under {model.sure_alone:.2f}")
         spam_like = probabilities.get("spam", 0.0) >= model.spam_block
-        ranked = sorted(probabilities.items(), key=lambda item: -item[1])[:3]
+        ranked = sorted(own.items(), key=lambda item: -item[1])[:3]
         signals.append(
             f"model {model.version}: "
             + ", ".join(f"{c} {p:.2f}" for c, p in ranked)
             + f"; rules said {reading.rule_category} {reading.rule_confidence:.2f}"
         )
+        if category != ranked[0][0]:
+            signals.append(f"the rules' {reading.rule_category} outweighs the model's {ranked[0][0]}")
         signals.append(
             f"model {category} words: " + "; ".join(top_features(model, reading.features, category, found=found))
         )

@@ -413,13 +413,20 @@ def train_(
     """Train the triage model on the labelled data and this mailbox's corrections; promote it only if no worse."""
     settings = _settings()
     logs.quiet_parsers()
-    knowledge = _knowledge(settings)
-    if default:
-        _, data_bytes, _, info = build(replace(knowledge, model=None), splits=load_splits())
+    if default:  # the shipped data alone: whatever model is current (or unreadable) plays no part
+        rules = _knowledge(settings.model_copy(update={"triage_model": False}))
+        _, data_bytes, _, info = build(rules, splits=load_splits())
         target = output or DEFAULT_MODEL
         target.write_bytes(data_bytes)
         out.print(f"wrote {target}: {info['examples']} examples, {info['seconds']} s", highlight=False)
         return
+    try:
+        knowledge = load_knowledge(settings.config, model_in_use(settings))
+    except ModelError as exc:  # a model of an older format: train a new one, compared with the rules alone
+        err.print(f"warning: the current model cannot be read ({exc}); the candidate is compared with the rules")
+        knowledge = _knowledge(settings.model_copy(update={"triage_model": False}))
+    except EventsError:
+        knowledge = _knowledge(settings)  # says what is wrong with the events file
     who = by.strip() or getpass.getuser()
     with err.status("training"):
         result = train(

@@ -56,7 +56,7 @@ def test_a_trained_model_learns_its_examples() -> None:
         (pickle.dumps({"format": "frontier-intake/triage-model"}), "not JSON"),
         (b'{"format": "something else"}', "not a frontier-intake triage model"),
         (b'{"format": "frontier-intake/triage-model", "format_version": 99}', "format 99"),
-        (b'{"format": "frontier-intake/triage-model", "format_version": 1, "categories": ["a"]}', "damaged"),
+        (b'{"format": "frontier-intake/triage-model", "format_version": 2, "categories": ["a"]}', "damaged"),
     ],
 )
 def test_a_file_that_is_not_a_model_is_refused_with_the_reason(data: bytes, problem: str) -> None:
@@ -141,3 +141,20 @@ def test_spam_like_mail_is_never_acknowledged_whatever_the_category() -> None:
     decision = triage(parse_message(_mail("Interpretation", "Will there be interpretation?")), wary)
     assert decision.category != "spam" and not decision.acknowledge
     assert any(s.startswith("spam-like") for s in decision.signals)
+
+
+def test_the_rules_opinion_is_blended_in_and_disagreement_leaves_neither_sure() -> None:
+    model = replace(_code_word_model("question", sure_alone=0.99), rules_weight=0.4)
+    sure = dict.fromkeys(ALL_CATEGORIES, 0.0) | {"question": 1.0}
+    agreed = model.blend(sure, "question", 0.9)
+    assert agreed["question"] == pytest.approx(0.96) and sum(agreed.values()) == pytest.approx(1.0)
+    disagreed = model.blend(sure, "other", 0.9)
+    assert max(disagreed.values()) < 0.8  # below the threshold: a person decides
+    assert replace(model, rules_weight=0.0).blend(sure, "other", 0.9) == sure
+    assert model_from_bytes(model_to_bytes(model)).rules_weight == 0.4
+
+
+def test_addresses_and_links_are_one_symbol_whatever_their_letters() -> None:
+    one = features("", "Please register ana.ruiz@mission.example and see https://gov.example/ai", "")
+    other = features("", "Please register li.wei@ministry.test and see https://www.other.test/x?y=1", "")
+    assert one.keys() == other.keys()
