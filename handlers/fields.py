@@ -197,6 +197,9 @@ def extract_delegates(text: str, sender: str = "") -> list[dict[str, Any]]:
             if email in table:  # a row of a delegation table: its name column, even the sender's own row
                 seen.add(email)
                 name, title = table[email]
+                honorific = _HONORIFIC.match(name + " ")  # "السيدة مريم …" in the name column: the title apart
+                if honorific and title is None:
+                    title, name = honorific.group("title"), name[honorific.end() :].strip() or name
                 delegates.append({"name": name, "title": title, "email": email})
                 continue
             before = line[: match.start()]

@@ -90,3 +90,10 @@ def test_speakers_named_after_their_office_or_title() -> None:
     assert extract_speaker("由国家知识产权局审查业务管理部陈晓雯处长介绍（现场参会）。", "张丽") == "陈晓雯"
     assert extract_speaker("发言人为国家知识产权局副局长王明远，发言主题为", "张丽") == "王明远"
     assert extract_speaker("يلقيها السيد المستشار عمرو فؤاد، مدير", "x") == "عمرو فؤاد"
+
+
+def test_an_honorific_in_the_name_column_is_the_title() -> None:
+    text = ARABIC.replace("سالم بن حمد الحارثي", "السيد سالم بن حمد الحارثي")
+    assert extract_delegates(text) == [
+        {"name": "سالم بن حمد الحارثي", "title": "السيد", "email": "s.alharthi@moci.example"}
+    ]
