@@ -8,7 +8,7 @@ examples (labelled files, staff corrections) and writes the file.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -27,7 +27,7 @@ TEMPERATURES = tuple(round(0.1 + 0.05 * i, 2) for i in range(59))  # 0.1 … 3.0
 class Example:
     """One labelled message as the model sees it."""
 
-    features: dict[str, float]
+    features: Mapping[str, float]
     category: str
     structural: Verdict | None = None  # decided by structure: scored, never learned from
     weight: float = 1.0

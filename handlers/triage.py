@@ -22,7 +22,7 @@ from handlers.fields import extract_delegates, extract_url
 from handlers.kind import FieldInput
 from handlers.knowledge import Knowledge
 from handlers.language import detect_language, script_counts
-from handlers.model import features, top_features
+from handlers.model import Features, features, top_features
 from handlers.noise import ROBOT_SENDER, Verdict, classify_noise
 from handlers.organisations import find_organisation
 from handlers.phrases import Phrase, PhraseBook
@@ -204,7 +204,7 @@ class Reading:
         return f"{self.content}\n{self.attachment_text[:MAX_CONTENT_CHARS]}"
 
     @cached_property
-    def features(self) -> dict[str, float]:
+    def features(self) -> Features:
         """What the model reads (computed only when a model reads it: not for structure or the rules alone)."""
         return features(self.subject, self.own_text, self.attachment_text)
 

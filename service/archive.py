@@ -16,6 +16,7 @@ from pathlib import Path
 from service.errors import StorageError
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_MADE: set[Path] = set()  # folders this process has made or seen: no mkdir call per blob
 
 
 def sha256_hex(data: bytes) -> str:
@@ -43,8 +44,14 @@ class Archive:
         if path.exists():
             return digest
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            if path.parent not in _MADE:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _MADE.add(path.parent)
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            except FileNotFoundError:  # removed behind this process's back: make it again
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
