@@ -46,7 +46,12 @@ def _grams(text: str) -> set[str]:
 
     The shorter ones are the prefixes of the distinct 5-grams (plus the last few characters' own): one pass of
     slicing instead of five."""
-    text = _DIGITS.sub("0", _SPACES.sub(" ", _LINK.sub(" \x02 ", _ADDRESS.sub(" \x03 ", text.lower()))))
+    text = text.lower()
+    if "@" in text:
+        text = _ADDRESS.sub(" \x03 ", text)
+    if "http" in text or "www." in text:
+        text = _LINK.sub(" \x02 ", text)
+    text = _DIGITS.sub("0", _SPACES.sub(" ", text))
     longest = NGRAM_SIZES[-1]
     end = len(text)
     found = {text[i : i + longest] for i in range(end - longest + 1)}
