@@ -6,7 +6,7 @@ case, accents (``delegation`` finds ``délégation``), Arabic vowel marks, hamza
 Chinese and Japanese are written without spaces: their runs become overlapping pairs of characters, so a query
 of two or more characters matches as a phrase of pairs anywhere in a run (``人工智能`` finds ``…发展人工智能战略…``).
 
-Pure functions; the index itself (SQLite FTS5) is kept by :mod:`service.search_index`.
+Pure functions; the index itself (SQLite FTS5, PostgreSQL tsvector) is kept by :mod:`service.search_index`.
 """
 
 from __future__ import annotations
@@ -89,6 +89,28 @@ def match_expression(query: str) -> str | None:
             phrase += "*"
         terms.append(phrase)
     return " AND ".join(terms) or None
+
+
+def ts_query(query: str) -> str | None:
+    """The same search as :func:`match_expression`, as a PostgreSQL ``tsquery`` (``simple`` configuration).
+
+    Every term must match (``&``); a quoted phrase's words follow each other (``<->``); prefixes as there
+    (``:*``). Only index words reach it, each quoted as a lexeme, so no tsquery syntax typed by the user does.
+    """
+    terms: list[str] = []
+    for match in _TERM.finditer(query):
+        quoted, bare = match.group(1), match.group(2)
+        found = words(quoted if quoted is not None else bare)
+        if not found:
+            continue
+        last = found[-1]
+        whole_word = last.isdigit() or len(last) < PREFIX_MIN
+        prefix = quoted is None and (not whole_word or (len(found) == 1 and bool(_CJK.fullmatch(last))))
+        lexemes = [f"'{w}'" for w in found]
+        if prefix:
+            lexemes[-1] += ":*"
+        terms.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+    return " & ".join(terms) or None
 
 
 class SearchDocument(NamedTuple):

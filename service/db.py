@@ -33,7 +33,26 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _nul_free(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _nul_free(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_nul_free(v) for v in value)
+    return value
+
+
+def _without_nul(_conn, _cursor, statement, parameters, _context, _executemany):
+    """PostgreSQL text cannot hold U+0000, which hostile or broken mail does: it is dropped from every value
+    sent (the raw message keeps it, in the archive)."""
+    return statement, _nul_free(parameters)
 
 
 def alembic_config(engine: Engine, migrations: Path = MIGRATIONS) -> Config:

@@ -1,9 +1,10 @@
-"""The queue's full-text index: an SQLite FTS5 table holding each message's words (:mod:`handlers.search`).
+"""The queue's full-text index, holding each message's words as :mod:`handlers.search` cuts them.
 
-A row is written with its message, in the same transaction (:func:`service.repository.add_messages`), and the
-whole table is rebuilt by a migration whenever the way words are cut changes. Subject, sender and body never
-change after a message is stored, so nothing else writes to it. Other databases search by substring until
-PostgreSQL gets its own index.
+SQLite keeps them in an FTS5 table; PostgreSQL in a ``tsvector`` column (the ``simple`` configuration: the
+words are already folded, and pairs of characters for Chinese) with a GIN index. A row is written with its
+message, in the same transaction (:func:`service.repository.add_messages`), and the whole index is rebuilt by a
+migration whenever the way words are cut changes. Subject, sender and body never change after a message is
+stored, so nothing else writes to it. Any other database searches by substring.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from handlers.search import SearchDocument, match_expression, message_document
+from handlers.search import SearchDocument, match_expression, message_document, ts_query
 from service.models import Message
 
 TABLE = "message_search"
@@ -33,14 +34,37 @@ _INSERT_HITS = text(f"INSERT INTO {_HITS} (id) SELECT rowid FROM {TABLE} WHERE {
 FEW = 5000  # fewer matches than this: look them up by id; more: walk the queue's order and keep the matches
 
 
+_ATTACHMENTS = {
+    "sqlite": "(SELECT group_concat(a.text, char(10)) FROM attachment a WHERE a.message_id = m.id)",
+    "postgresql": "(SELECT string_agg(a.text, chr(10) ORDER BY a.id) FROM attachment a WHERE a.message_id = m.id)",
+}
+PG_TABLE = "message_words"
+PG_CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (message_id INTEGER PRIMARY KEY REFERENCES message (id) "
+    "ON DELETE CASCADE, words TSVECTOR NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS ix_{PG_TABLE}_words ON {PG_TABLE} USING GIN (words)",
+)
+PG_MAX_CHARS = 400_000  # a tsvector holds at most 1 MB: the start of a huge body is enough to find it
+_PG_INSERT = text(f"INSERT INTO {PG_TABLE} (message_id, words) VALUES (:id, to_tsvector('simple', :doc))")
+
+
 def enabled(connection: Connection) -> bool:
-    """Whether this database keeps the index (SQLite)."""
-    return connection.dialect.name == "sqlite"
+    """Whether this database keeps the index (SQLite, PostgreSQL)."""
+    return connection.dialect.name in ("sqlite", "postgresql")
+
+
+def _pg_document(d: SearchDocument) -> str:
+    return " ".join(part for part in (d.subject, d.sender, d.body, d.attachments) if part)[:PG_MAX_CHARS]
 
 
 def add(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> None:
     """Index messages by id (no-op on databases without the index)."""
     if not enabled(connection):
+        return
+    if connection.dialect.name == "postgresql":
+        documents = [{"id": i, "doc": _pg_document(d)} for i, d in rows]
+        if documents:
+            connection.execute(_PG_INSERT, documents)
         return
     params = [{"id": i, "s": d.subject, "f": d.sender, "b": d.body, "a": d.attachments} for i, d in rows]
     if params:
@@ -51,15 +75,20 @@ def rebuild(connection: Connection, batch: int = 2000) -> int:
     """Index every stored message again from its columns and attachment text; returns how many."""
     if not enabled(connection):
         return 0
-    connection.execute(text(CREATE))
-    connection.execute(text(f"DELETE FROM {TABLE}"))
+    if connection.dialect.name == "postgresql":
+        for statement in PG_CREATE:
+            connection.execute(text(statement))
+        connection.execute(text(f"DELETE FROM {PG_TABLE}"))
+    else:
+        connection.execute(text(CREATE))
+        connection.execute(text(f"DELETE FROM {TABLE}"))
     done, last = 0, 0
     while True:
         rows = connection.execute(
             text(
                 "SELECT m.id, m.subject, m.from_name, m.from_address, m.body_text, "
-                "(SELECT group_concat(a.text, char(10)) FROM attachment a WHERE a.message_id = m.id) "
-                "FROM message m WHERE m.id > :last ORDER BY m.id LIMIT :n"
+                + _ATTACHMENTS[connection.dialect.name]
+                + " FROM message m WHERE m.id > :last ORDER BY m.id LIMIT :n"
             ),
             {"last": last, "n": batch},
         ).all()
@@ -79,7 +108,13 @@ def clause(session: Session, query: str) -> ColumnElement[Any]:
     choosing the first way for them.
     """
     connection = session.connection()
-    expression = match_expression(query) if enabled(connection) else None
+    if connection.dialect.name == "postgresql":
+        tsquery = ts_query(query)
+        if tsquery is not None:
+            return text(  # type: ignore[return-value]
+                f"message.id IN (SELECT message_id FROM {PG_TABLE} WHERE words @@ to_tsquery('simple', :tsquery))"
+            ).bindparams(tsquery=tsquery)
+    expression = match_expression(query) if connection.dialect.name == "sqlite" else None
     if expression is not None:
         key = (id(connection.connection.dbapi_connection), expression)  # the temp table lives on that connection
         found = session.info.get("search_hits")

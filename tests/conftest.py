@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -16,8 +17,13 @@ import pytest
 
 from config.settings import Settings, load_settings
 from tests.support.dovecot import DovecotServer, dovecot_available
+from tests.support.postgres import PostgresServer, postgres_available
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# the database every test's settings use: `sqlite` (a file in the test's data folder) or `postgresql` (a fresh
+# database of a PostgreSQL cluster the suite starts); scripts/test runs the suite once with each
+TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite").strip().lower()
+_POSTGRES: list[PostgresServer] = []
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLES = REPO / "config" / "samples" / "mailbox"
@@ -58,9 +64,29 @@ def dovecot() -> Iterator[DovecotServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def postgres_server() -> PostgresServer:
+    """The suite's PostgreSQL cluster, started on first use and stopped when the tests end."""
+    if not _POSTGRES:
+        require(postgres_available(), "PostgreSQL (Debian package postgresql)")
+        server = PostgresServer(Path(tempfile.mkdtemp(prefix="intake-pg-", dir="/tmp"))).start()
+        atexit.register(server.stop)
+        _POSTGRES.append(server)
+    return _POSTGRES[0]
+
+
+def fresh_database_url(data_dir: Path) -> str:
+    """The database URL a test's settings get: a new PostgreSQL database, or SQLite in ``data_dir``."""
+    if TEST_DATABASE == "postgresql":
+        return postgres_server().create_database()
+    if TEST_DATABASE != "sqlite":
+        pytest.fail(f"TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
+    return f"sqlite:///{(data_dir / 'intake.db').resolve()}"
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings with a private data folder; keyword arguments override fields."""
+    """Settings with a private data folder and database; keyword arguments override fields."""
+    urls: dict[Path, str] = {}
 
     def build(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -69,6 +95,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "imap_connect_attempts": 2,
         }
         values.update(overrides)
+        if "database_url" not in values:  # one database per data folder, however often settings are built
+            data_dir = Path(values["data_dir"])
+            values["database_url"] = urls.setdefault(data_dir, fresh_database_url(data_dir))
         return load_settings(**values)
 
     return build

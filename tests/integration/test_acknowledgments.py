@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from datetime import datetime
 from email.utils import parseaddr
-from pathlib import Path
 
 import pytest
 
 from service.mailer import send_pending
 from service.worker import build_pipeline, poll_pass
 from tests.conftest import REPO, intake_env
+from tests.support.db import rows
 from tests.support.messages import make_message
 from tests.support.smtp import RecordingHandler, SmtpServer
 
@@ -67,9 +66,8 @@ def _labels() -> list[dict]:
     return [json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()]
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+def _rows(settings, sql: str) -> list[tuple]:
+    return rows(settings, sql)
 
 
 def test_genuine_submissions_get_one_ack_each_robots_none(dovecot, ack_settings, smtp) -> None:
@@ -126,8 +124,9 @@ def test_genuine_submissions_get_one_ack_each_robots_none(dovecot, ack_settings,
     due = sum(lab["should_acknowledge"] for lab in labels)
     assert robots > 60 and genuine >= due - 5  # spam-like auth failures on a few genuine ones are refused
     assert languages_right / genuine >= 0.97
-    db = settings.data_dir / "intake.db"
-    assert _rows(db, "SELECT count(*) FROM acknowledgment WHERE status='sent'")[0][0] == len(smtp.handler.deliveries)
+    assert _rows(settings, "SELECT count(*) FROM acknowledgment WHERE status='sent'")[0][0] == len(
+        smtp.handler.deliveries
+    )
 
 
 def test_temporary_failures_are_retried_and_delivered_once(dovecot, ack_settings, smtp) -> None:
@@ -154,7 +153,7 @@ def test_permanent_failure_is_marked_failed_not_retried(dovecot, ack_settings, s
         first = send_pending(ingestor.engine, settings)
         second = send_pending(ingestor.engine, settings)
     assert (first.failed, second.sent, second.failed) == (1, 0, 0) and smtp.handler.deliveries == []
-    [(status, error)] = _rows(settings.data_dir / "intake.db", "SELECT status, last_error FROM acknowledgment")
+    [(status, error)] = _rows(settings, "SELECT status, last_error FROM acknowledgment")
     assert status == "failed" and "550 5.1.1 mailbox unavailable" in error
 
 
@@ -243,7 +242,7 @@ def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_
 
     delivered = Counter(d.message["Message-ID"] for d in smtp.handler.deliveries)
     assert all(n == 1 for n in delivered.values()), "an acknowledgment was delivered twice"
-    rows = _rows(settings.data_dir / "intake.db", "SELECT status, message_id_header FROM acknowledgment")
+    rows = _rows(settings, "SELECT status, message_id_header FROM acknowledgment")
     assert len(rows) == 40
     statuses = Counter(status for status, _ in rows)
     assert set(statuses) <= {"sent", "uncertain"}

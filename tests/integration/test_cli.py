@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SAMPLES, cli, intake_env, sample_messages
+from tests.support.db import count_or_zero
 from tests.support.messages import make_message
 
 pytestmark = pytest.mark.integration
@@ -94,19 +94,15 @@ def test_import_splits_mbox_and_reads_maildir_and_eml(make_settings, tmp_path: P
     assert f"stored {3 + 1 + len(sample_messages())} new message(s)" in done.stdout
 
 
-def _count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT count(*) FROM message").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
+def _count(settings) -> int:
+    return count_or_zero(settings, "message")
 
 
 def test_run_picks_up_new_mail_and_stops_cleanly_on_sigterm(make_settings, tmp_path: Path) -> None:
     maildir = tmp_path / "Maildir"
     shutil.copytree(SAMPLES, maildir)
     settings = make_settings(maildir=maildir, poll_seconds=1)
-    db = settings.data_dir / "intake.db"
+    db = settings
     proc = subprocess.Popen(
         [sys.executable, "-m", "service", "run"],
         cwd=REPO,

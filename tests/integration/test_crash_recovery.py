@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,20 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, intake_env
+from tests.support.db import count_or_zero, rows
 from tests.support.messages import make_message
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 TOTAL = 500
 
 
-def _db_count(db: Path, table: str = "message") -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
+def _db_count(settings, table: str = "message") -> int:
+    return count_or_zero(settings, table)
 
 
 def _stat(pid: int) -> tuple[int, str] | None:
@@ -72,7 +66,7 @@ def test_sigkill_mid_batch_then_restart_stores_each_exactly_once(
 ) -> None:
     dovecot.append_many([(raw, None) for raw in backlog])
     settings = imap_settings(imap_batch_size=50)
-    db = settings.data_dir / "intake.db"
+    db = settings
 
     proc = _poll(settings)
     deadline = time.monotonic() + 120
@@ -95,9 +89,8 @@ def test_sigkill_mid_batch_then_restart_stores_each_exactly_once(
 
     assert _db_count(db) == TOTAL
     assert _db_count(db, "message_location") == TOTAL
-    with sqlite3.connect(db) as conn:
-        distinct = conn.execute("SELECT count(DISTINCT message_id) FROM message").fetchone()[0]
-        last_uid = conn.execute("SELECT last_uid FROM mailbox_state").fetchone()[0]
-        uids = {u for (u,) in conn.execute("SELECT uid FROM message_location")}
+    distinct = rows(db, "SELECT count(DISTINCT message_id) FROM message")[0][0]
+    last_uid = rows(db, "SELECT last_uid FROM mailbox_state")[0][0]
+    uids = {u for (u,) in rows(db, "SELECT uid FROM message_location")}
     assert distinct == TOTAL
     assert uids == set(dovecot.uids("INBOX")) and last_uid == max(uids)

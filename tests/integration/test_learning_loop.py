@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -16,6 +15,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from handlers.learning import score
+from tests.conftest import fresh_database_url
+from tests.support.db import rows
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "service"]
@@ -65,17 +66,15 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=900)
 
 
-def _categories(db: Path) -> dict[str, str | None]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT subject, category FROM message"))
+def _categories(db: str) -> dict[str, str | None]:
+    return dict(rows(db, "SELECT subject, category FROM message"))
 
 
-def _ids(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT subject, id FROM message"))
+def _ids(db: str) -> dict[str, int]:
+    return dict(rows(db, "SELECT subject, id FROM message"))
 
 
-def _macro_f1(db: Path, truth: dict[str, str]) -> float:
+def _macro_f1(db: str, truth: dict[str, str]) -> float:
     got = _categories(db)
     return score(list(truth.values()), [got[s] or "other" for s in truth], sorted(set(FORMS.values()))).macro_f1
 
@@ -90,8 +89,8 @@ def test_corrections_teach_the_model_and_a_mislabelled_set_is_refused(tmp_path) 
         truth[f"Portal form {form} / case {n:04d}"] = category
     data = tmp_path / "data"
     env = {**os.environ, "INTAKE_DATA_DIR": str(data), "INTAKE_ACK_MODE": "dry-run", "INTAKE_PARSE_WORKERS": "1"}
-    env.pop("INTAKE_DATABASE_URL", None)
-    db = data / "intake.db"
+    db = fresh_database_url(data)
+    env["INTAKE_DATABASE_URL"] = db
 
     imported = _cli(env, "import", str(inbox))
     assert imported.returncode == 0, imported.stderr
@@ -104,8 +103,7 @@ def test_corrections_teach_the_model_and_a_mislabelled_set_is_refused(tmp_path) 
         numbers = [str(ids[s]) for s, c in corrected.items() if c == category]
         done = _cli(env, "correct", *numbers, "--category", category, "--by", "reviewer-1")
         assert done.returncode == 0, done.stderr
-    with sqlite3.connect(db) as conn:
-        kept = conn.execute("SELECT count(*), count(DISTINCT message_id), min(by) FROM correction").fetchone()
+    [kept] = rows(db, 'SELECT count(*), count(DISTINCT message_id), min("by") FROM correction')
     assert kept == (len(corrected), len(corrected), "reviewer-1")
 
     trained = _cli(env, "train", "--by", "reviewer-1")
@@ -117,8 +115,7 @@ def test_corrections_teach_the_model_and_a_mislabelled_set_is_refused(tmp_path) 
     after = _macro_f1(db, untouched)
     print(f"\nmacro-F1 on the {len(untouched)} uncorrected messages: before {before:.3f}, after {after:.3f}")
     assert after > before and after >= 0.9
-    with sqlite3.connect(db) as conn:
-        versions = {v for (v,) in conn.execute("SELECT DISTINCT model_version FROM message WHERE NOT triage_corrected")}
+    versions = {v for (v,) in rows(db, "SELECT DISTINCT model_version FROM message WHERE NOT triage_corrected")}
     assert versions == {current.removeprefix("model-").removesuffix(".json")}
 
     # a training set whose labels are all wrong (each writer's mail labelled as another category) is refused
@@ -137,10 +134,13 @@ def test_corrections_teach_the_model_and_a_mislabelled_set_is_refused(tmp_path) 
     print(refused.stdout)
     assert refused.returncode == 3 and "not promoted" in refused.stdout
     assert (data / "models" / "current").read_text().strip() == current
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT by, promoted, forced FROM model_training ORDER BY id").fetchall()
-        audited = conn.execute("SELECT count(*) FROM audit_event WHERE action = 'model_trained'").fetchone()[0]
-    assert rows == [("reviewer-1", 1, 0), ("reviewer-2", 0, 0)] and audited == 2
+    trainings = rows(db, 'SELECT "by", promoted, forced FROM model_training ORDER BY id')
+    audited = rows(db, "SELECT count(*) FROM audit_event WHERE action = 'model_trained'")[0][0]
+    assert [(by, bool(p), bool(f)) for by, p, f in trainings] == [
+        ("reviewer-1", True, False),
+        ("reviewer-2", False, False),
+    ]
+    assert audited == 2
 
 
 def test_the_shipped_model_is_what_the_shipped_data_builds_byte_for_byte(tmp_path) -> None:

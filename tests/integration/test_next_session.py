@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 import textwrap
 from collections.abc import Iterator
@@ -32,7 +31,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config.settings import load_settings
-from tests.conftest import cli, intake_env, require
+from tests.conftest import cli, fresh_database_url, intake_env, require
+from tests.support.db import rows
 from tests.support.dovecot import DovecotServer, dovecot_available
 
 pytestmark = pytest.mark.integration
@@ -843,6 +843,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Out
                 mp.delenv(name)
             settings = load_settings(
                 data_dir=work / "data",
+                database_url=fresh_database_url(work / "data"),
                 parse_workers=2,
                 imap_connect_attempts=2,
                 imap_host=server.host,
@@ -864,11 +865,10 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Out
         shutil.rmtree(root, ignore_errors=True)
 
     records = [json.loads(line) for line in exported.stdout.splitlines() if line.strip()]
-    with sqlite3.connect(settings.data_dir / "intake.db") as db:  # the outbox, as `frontier-intake outbox` lists it
-        db.row_factory = sqlite3.Row
-        acks = [
-            dict(r) for r in db.execute("SELECT message_id, status, reference, category, reason FROM acknowledgment")
-        ]
+    columns = ("message_id", "status", "reference", "category", "reason")  # the outbox, as `outbox` lists it
+    acks = [
+        dict(zip(columns, r, strict=True)) for r in rows(settings, f"SELECT {', '.join(columns)} FROM acknowledgment")
+    ]
     by_message_id = {message_id(row): row for row in ALL}
     found: dict[str, Outcome] = {}
     for record in records:

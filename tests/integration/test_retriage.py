@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql
 
 from tests.conftest import REPO, cli, intake_env
+from tests.support.db import _engine, rows
 
 pytestmark = pytest.mark.integration
 LABELLED = REPO / "tests" / "triage" / "labelled" / "part-b"
@@ -22,10 +23,13 @@ def test_retriage_after_a_deadline_change_keeps_staff_corrections(make_settings,
     on_time = [r for r in records if r["deadline_status"] == "on_time"]
     assert len(on_time) > 20 and all(r["event"] == "ft12" for r in on_time)
     corrected = on_time[0]
-    with sqlite3.connect(settings.data_dir / "intake.db") as db:  # what the review UI will do
+    with _engine(settings.effective_database_url).begin() as db:  # what the review UI will do
         db.execute(
-            "UPDATE message SET category='other', deadline_status='not_applicable', triage_corrected=1 WHERE id=?",
-            (corrected["id"],),
+            sql(
+                "UPDATE message SET category='other', deadline_status='not_applicable', triage_corrected=true "
+                "WHERE id=:id"
+            ),
+            {"id": corrected["id"]},
         )
 
     earlier = tmp_path / "events.toml"
@@ -39,8 +43,7 @@ def test_retriage_after_a_deadline_change_keeps_staff_corrections(make_settings,
     after = {r["id"]: r for r in (json.loads(line) for line in cli("export", env=env).stdout.splitlines())}
     assert all(after[r["id"]]["deadline_status"] == "late" for r in on_time[1:])
     assert after[corrected["id"]]["category"] == "other" and after[corrected["id"]]["corrected"] is True
-    with sqlite3.connect(settings.data_dir / "intake.db") as db:
-        audited = db.execute("SELECT count(*) FROM audit_event WHERE action='retriaged'").fetchone()[0]
+    audited = rows(settings, "SELECT count(*) FROM audit_event WHERE action='retriaged'")[0][0]
     assert audited == len(on_time) - 1
 
 
