@@ -78,18 +78,23 @@ def enqueue(
     return _prepare(session, ack, policy=policy, message=message, parsed=parsed, decision=decision, now=now)
 
 
-def _recently_acknowledged(session: Session, ack: Acknowledgment, hours: int, now: datetime) -> bool:
-    """Whether ``ack``'s recipient already had one for its category within ``hours`` (``ack`` itself not counted)."""
+def _recently_acknowledged(session: Session, ack: Acknowledgment, hours: int, arrived: datetime) -> bool:
+    """Whether ``ack``'s recipient already had one for its category for mail that arrived within ``hours`` of
+    ``arrived`` (``ack`` itself not counted). Arrival times, not the clock: a backlog of genuine submissions
+    weeks apart, stored in one run, is not a burst."""
+    window = timedelta(hours=hours)
     return bool(
         session.exec(
             select(func.count())
             .select_from(Acknowledgment)
+            .join(Message, Message.id == Acknowledgment.message_id)
             .where(
                 Acknowledgment.to_address == ack.to_address,
                 Acknowledgment.category == ack.category,
                 Acknowledgment.status.in_(COUNTED),
-                Acknowledgment.created_at >= now - timedelta(hours=hours),
                 Acknowledgment.id != (ack.id or 0),
+                Message.received_at > arrived - window,
+                Message.received_at < arrived + window,
             )
         ).one()
     )
@@ -117,10 +122,13 @@ def _prepare(
     if (
         reason is None
         and policy.per_sender_hours
-        and _recently_acknowledged(session, ack, policy.per_sender_hours, now)
+        and _recently_acknowledged(session, ack, policy.per_sender_hours, message.received_at or now)
     ):
         window = policy.per_sender_hours
-        reason = f"rate limit: already acknowledged {ack.to_address} for {decision.category} within {window} h"
+        reason = (
+            f"rate limit: already acknowledged {ack.to_address} for {decision.category} for mail that arrived"
+            f" within {window} h of this one"
+        )
     session.add(ack)
     if reason is not None:
         ack.status, ack.reason = "suppressed", reason

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
 import pytest
@@ -248,3 +248,20 @@ def test_sigkill_at_random_points_never_duplicates_or_loses_an_ack(dovecot, ack_
     assert set(statuses) <= {"sent", "uncertain"}
     assert {mid for status, mid in rows if status == "sent"} <= set(delivered)
     assert statuses["sent"] >= 40 - statuses["uncertain"] and statuses["uncertain"] <= 20
+
+
+def test_the_per_sender_limit_compares_arrival_times_not_the_clock(dovecot, ack_settings, smtp) -> None:
+    """A backlog stored in one run: two questions an hour apart are a burst, one three weeks later is not."""
+    first = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
+    arrivals = [first, first + timedelta(hours=1), first + timedelta(days=21)]
+    mails = []
+    for n, arrived in enumerate(arrivals, 1):
+        raw = asking(n, f"Could you please confirm point {n} of the programme of the session?")
+        mails.append((raw.replace(f"delegate{n}@".encode(), b"delegate1@"), arrived))
+    dovecot.append_many(mails)
+    settings = ack_settings(ack_per_sender_hours=24)
+    with build_pipeline(settings) as ingestor:
+        poll_pass(settings, ingestor)
+    statuses = _rows(settings, "SELECT a.status, a.reason FROM acknowledgment a ORDER BY a.message_id")
+    assert [s for s, _ in statuses] == ["pending", "suppressed", "pending"], statuses
+    assert "arrived within 24 h" in statuses[1][1]
