@@ -1,4 +1,5 @@
-# The worker image: the locked dependencies, then the project. Data (archive + SQLite) lives in /data.
+# frontier-intake: the worker (`run`), the review UI (`serve`) and every other command, in one image.
+# Slim base, the locked dependencies, the project, a non-root user; data (archive, models) in /data.
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.lock pyproject.toml README.md ./
@@ -7,10 +8,14 @@ COPY service ./service
 COPY parsers ./parsers
 COPY handlers ./handlers
 COPY config ./config
-RUN pip install --no-cache-dir --no-deps . && useradd --system --home /data intake && mkdir -p /data \
-    && chown intake /data
+RUN pip install --no-cache-dir --no-deps . \
+    && groupadd --system --gid 999 intake \
+    && useradd --system --uid 999 --gid intake --home /data intake \
+    && mkdir -p /data && chown intake:intake /data
 USER intake
-ENV INTAKE_DATA_DIR=/data
+ENV INTAKE_DATA_DIR=/data PYTHONUNBUFFERED=1
 VOLUME ["/data"]
+# healthy when the database answers and this mailbox was polled recently (by whichever worker holds it)
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["frontier-intake", "status", "--check"]
 ENTRYPOINT ["frontier-intake"]
 CMD ["run"]

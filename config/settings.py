@@ -90,6 +90,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="Folder for the raw archive and the default database.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in data_dir.")
+    auto_migrate: bool = Field(
+        True, description="Bring the database schema up to date at start-up; false: refuse an outdated one."
+    )
     config: Path = Field(DEFAULT_EVENTS_FILE, description="Events and deadlines file (TOML).")
 
     imap_host: str | None = Field(None, description="IMAP server; when unset the Maildir source is used.")
@@ -139,6 +142,9 @@ class Settings(BaseSettings):
     )
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
+    lease_seconds: int = Field(
+        30, ge=3, le=3600, description="A polling worker that dies is replaced by another within this time."
+    )
     parse_workers: int = Field(0, ge=0, le=64, description="Parser processes; 0 = one per CPU core.")
     triage_model: bool = Field(True, description="Use the learned triage model (promoted, else shipped); off: rules.")
     log_format: LogFormat = LogFormat.TEXT
@@ -153,8 +159,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Init values, then the environment, then ``.env``, then ``INTAKE_SETTINGS_FILE`` (TOML)."""
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
+        """Init values, then the environment, then ``.env``, then secret files (``INTAKE_…_FILE``), then
+        ``INTAKE_SETTINGS_FILE`` (TOML)."""
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            SecretFilesSource(settings_cls),
+        ]
         toml_file = os.environ.get("INTAKE_SETTINGS_FILE")
         if toml_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
@@ -258,6 +270,29 @@ SECRET_FIELDS = frozenset(
 
 class SettingsError(Exception):
     """A configuration value is missing or wrong; the message names the variable."""
+
+
+FILE_FIELDS = ("database_url", "imap_password", "imap_oauth2_token", "smtp_password", "web_secret")
+
+
+class SecretFilesSource(PydanticBaseSettingsSource):
+    """``INTAKE_<NAME>_FILE``: the value of a secret (and of the database URL, which holds a password) read
+    from a file, as Docker and Kubernetes secrets are mounted; the variable itself wins when both are set."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name in FILE_FIELDS:
+            path = os.environ.get(f"INTAKE_{name.upper()}_FILE")
+            if not path:
+                continue
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(f"INTAKE_{name.upper()}_FILE: cannot read {path}: {exc.strerror or exc}") from None
+        return values
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -35,9 +35,10 @@ from handlers.model import ModelError
 from handlers.registry import CATEGORIES, FieldsError
 from service import logs, outbox, repository, review, users
 from service.archive import Archive
-from service.db import open_database
-from service.errors import IntakeError
+from service.db import open_database, schema_revision
+from service.errors import IntakeError, StorageError
 from service.export import write_jsonl
+from service.leader import LeaderPoll, job_interval, only_worker_on_sqlite
 from service.model_store import model_in_use
 from service.models import Acknowledgment, Message
 from service.outbox import AckPolicy
@@ -45,6 +46,7 @@ from service.pipeline import BatchResult, Pipeline
 from service.pipeline import Progress as ProgressFn
 from service.review import MAX_ROW_ID
 from service.scheduler import Job, run_forever
+from service.status import poll_is_recent, read_status
 from service.training import build, load_splits, train
 from service.triage_jobs import evaluate, retriage
 from service.web.security import hash_password, password_problem
@@ -87,7 +89,7 @@ def _pipeline(settings: Settings) -> Pipeline:
 
 def _database(settings: Settings) -> Engine:
     try:
-        return open_database(settings.effective_database_url)
+        return open_database(settings.effective_database_url, migrate=settings.auto_migrate)
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
 
@@ -223,16 +225,12 @@ def poll(
 def run() -> None:
     """Poll on a schedule (INTAKE_POLL_SECONDS) and send the acknowledgments due, until SIGTERM/SIGINT."""
     settings = _settings()
+    try:
+        lock = only_worker_on_sqlite(settings.effective_database_url)
+    except StorageError as exc:
+        raise _fail(str(exc)) from None
     with _pipeline(settings) as pipeline:
-
-        def poll_job(stop: threading.Event) -> None:
-            if stop.is_set():
-                return
-            try:
-                result = poll_pass(settings, pipeline, stop=stop)
-                log.info("pass done", extra={"stored": len(result.stored_ids), "errors": result.parse_errors})
-            except IntakeError as exc:
-                log.error("pass failed: %s", exc)
+        poll_job = LeaderPoll(settings, pipeline)
 
         def send_job(stop: threading.Event) -> None:
             if stop.is_set():
@@ -244,11 +242,19 @@ def run() -> None:
                     extra={"sent": report.sent, "deferred": report.retried, "failed": report.failed},
                 )
 
-        jobs = [Job("poll", poll_job, settings.poll_seconds)]
+        jobs = [Job("poll", poll_job, job_interval(settings))]
         if settings.ack_mode is AckMode.SEND:  # the outbox is sent at the polling interval, beside the polls
             jobs.append(Job("send", send_job, settings.poll_seconds))
-        log.info("worker started", extra={"every_seconds": settings.poll_seconds, "jobs": [j.name for j in jobs]})
-        run_forever(*jobs)
+        log.info(
+            "worker started",
+            extra={"every_seconds": settings.poll_seconds, "jobs": [j.name for j in jobs], "worker": poll_job.holder},
+        )
+        try:
+            run_forever(*jobs)
+        finally:
+            poll_job.release()
+            if lock is not None:
+                lock.close()
 
 
 @app.command("import")
@@ -546,6 +552,63 @@ def outbox_(
                 (row.reason or row.last_error or "")[:60],
             )
         out.print(t)
+
+
+@app.command("status")
+def status_(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 unless the database answers and a poll is recent (healthcheck).")
+    ] = False,
+) -> None:
+    """What the installation is doing: messages, acknowledgments, the outbox's age, who polls and when."""
+    settings = _settings()
+    engine = _database(settings)
+    try:
+        now = read_status(engine)
+    except Exception as exc:  # the database went away between opening and reading
+        raise _fail(f"database: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", 1) from None
+    t = Table(title="Messages", box=box.SIMPLE_HEAD)
+    t.add_column("category")
+    t.add_column("stored", justify="right")
+    for category, count in sorted(now.messages.items()):
+        t.add_row(category or "(not triaged)", str(count))
+    t.add_row("parse errors", str(now.parse_errors))
+    out.print(t)
+    a = Table(title="Acknowledgments", box=box.SIMPLE_HEAD)
+    a.add_column("status")
+    a.add_column("count", justify="right")
+    for state, count in sorted(now.acknowledgments.items()):
+        a.add_row(state, str(count))
+    out.print(a)
+    oldest = now.oldest_pending_seconds
+    out.print(f"oldest acknowledgment not yet sent: {'none' if oldest is None else f'{oldest:.0f} s'}")
+    for lease in now.leases:
+        polled = lease.last_poll_at.isoformat(timespec="seconds") if lease.last_poll_at else "never"
+        out.print(
+            f"{lease.name}: polled by {lease.holder} (lease until {lease.expires_at.isoformat(timespec='seconds')}),"
+            f" last poll finished {polled}"
+            + (f" in {lease.last_poll_seconds:.1f} s" if lease.last_poll_seconds is not None else ""),
+            highlight=False,
+        )
+    if check and not poll_is_recent(settings, now):
+        age = now.last_poll_age_seconds
+        raise _fail("no recent poll: " + ("never polled" if age is None else f"last one {age:.0f} s ago"), 1)
+
+
+db_app = typer.Typer(help="The database's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to the newest migration (what every command does unless
+    INTAKE_AUTO_MIGRATE=false)."""
+    settings = _settings()
+    try:
+        engine = open_database(settings.effective_database_url, migrate=True)
+    except IntakeError as exc:
+        raise _fail(str(exc), 1) from None
+    out.print(f"schema at revision {schema_revision(engine)} (the newest this version has)", highlight=False)
 
 
 users_app = typer.Typer(help="Staff accounts of the review UI.", no_args_is_help=True)

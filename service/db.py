@@ -91,10 +91,36 @@ def upgrade(engine: Engine, migrations: Path = MIGRATIONS) -> None:
         migrating.dispose()
 
 
-def open_database(url: str) -> Engine:
-    """Engine + schema upgrade; failures become :class:`StorageError` with a one-line reason."""
+def schema_revision(engine: Engine) -> str | None:
+    """The schema's Alembic revision (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(migrations: Path = MIGRATIONS) -> str:
+    """The newest migration this version of the code has."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://"), migrations)).get_current_head()
+    assert head is not None
+    return head
+
+
+def open_database(url: str, *, migrate: bool = True) -> Engine:
+    """Engine + schema upgrade (or, with ``migrate`` false, a check that none is needed); failures become
+    :class:`StorageError` with a one-line reason."""
     try:
         engine = make_engine(url)
+        if not migrate:
+            current, head = schema_revision(engine), head_revision()
+            if current != head:
+                raise StorageError(
+                    f"the database schema is at revision {current or 'none'}, this version needs {head}: run "
+                    "`frontier-intake db upgrade` (INTAKE_AUTO_MIGRATE=false)"
+                )
+            return engine
         upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -69,7 +69,8 @@ def _claim(engine: Engine, now: datetime, lease: timedelta, tried: set[int]) -> 
         query = select(Acknowledgment).where(Acknowledgment.status == "pending", Acknowledgment.next_attempt_at <= now)
         if tried:  # a row deferred in this run waits for the next run
             query = query.where(Acknowledgment.id.not_in(tried))
-        row = session.exec(query.order_by(Acknowledgment.id).limit(1)).first()
+        # PostgreSQL: a row another sender is claiming is skipped, not waited for (SQLite has one writer anyway)
+        row = session.exec(query.order_by(Acknowledgment.id).limit(1).with_for_update(skip_locked=True)).first()
         if row is None:
             return None
         claimed = session.exec(

@@ -79,6 +79,19 @@ class MailboxState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class PollLease(SQLModel, table=True):
+    """Which worker polls one mailbox folder, until when; and when a poll of it last finished."""
+
+    __tablename__ = "poll_lease"
+
+    name: str = Field(primary_key=True, max_length=600)  # the mailbox: account and folder (or the Maildir)
+    holder: str = Field(max_length=200)  # host:pid:random of the worker that holds it
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+    last_poll_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_poll_seconds: float | None = None
+
+
 class Message(SQLModel, table=True):
     """One distinct message (distinct raw bytes); raw bytes live in the archive under ``sha256``."""
 

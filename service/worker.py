@@ -32,7 +32,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
     parser process once, and by this process only when it triages a small batch itself.
     """
     events = load_events(settings.config)
-    engine = open_database(settings.effective_database_url)
+    engine = open_database(settings.effective_database_url, migrate=settings.auto_migrate)
     return Pipeline(
         engine,
         Archive(settings.archive_dir),

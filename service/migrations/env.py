@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401 - registers the tables on SQLModel.metadata
@@ -22,6 +23,8 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # workers starting together migrate one after the other
+                connection.execute(text("SELECT pg_advisory_xact_lock(7271001)"))
             context.run_migrations()
         connection.commit()
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -23,6 +24,7 @@ from config.settings import AckMode, Settings
 from handlers.events import Event
 from service.archive import Archive
 from service.outbox import AckPolicy
+from service.status import DatabaseCollector, readiness
 from service.web import (
     routes_account,
     routes_admin,
@@ -93,7 +95,23 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
+        """Alive: the process answers (no dependency is asked)."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Ready: the database answers, the IMAP server accepts connections, a worker polled lately."""
+        checks = readiness(settings, engine)
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector(engine))
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus figures from the database (counts and ages only: no personal data)."""
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(user: SignedIn) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def _routes(app):
 def test_every_route_needs_a_session(web: TestClient) -> None:
     checked = 0
     for method, path in _routes(web.app):
-        if path in ("/login", "/healthz"):
+        if path in ("/login", "/healthz", "/readyz", "/metrics"):  # for orchestrators: counts, no personal data
             continue
         response = web.request(method, path, follow_redirects=False)
         assert response.status_code in (401, 303, 403), (method, path, response.status_code)
@@ -693,3 +693,16 @@ def test_an_unreadable_stored_mail_leaves_the_outbox_as_it_was(web: TestClient) 
     before = acks[nomination.id]
     assert (ack.status, ack.category, ack.reference, ack.raw) == ("dry_run", "nomination", before.reference, before.raw)
     assert audit.detail["after"]["acknowledgment"].startswith("no acknowledgment: the stored mail could not be read")
+
+
+def test_health_readiness_and_metrics_for_the_operator(web: TestClient) -> None:
+    assert web.get("/healthz").json() == {"status": "ok"}
+    ready = web.get("/readyz")  # no worker has polled this test's mailbox: not ready, and says why
+    assert ready.status_code == 503 and ready.json()["database"] == "ok" and ready.json()["last_poll"] == "never"
+    text = web.get("/metrics").text
+    stored = sum(
+        float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith("intake_messages_stored_total{")
+    )
+    with Session(web.engine) as session:
+        assert stored == len(session.exec(select(Message)).all()) > 0
+    assert "intake_acknowledgments" in text and "intake_outbox_oldest_pending_seconds" in text

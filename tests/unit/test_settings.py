@@ -101,3 +101,17 @@ def test_a_bad_secret_is_named_but_never_echoed(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(SettingsError, match="INTAKE_WEB_SECRET") as error:
         load_settings()
     assert "hunter2" not in str(error.value)
+
+
+def test_secrets_can_come_from_files_and_a_missing_file_is_named(monkeypatch, tmp_path) -> None:
+    secret = tmp_path / "imap_password"
+    secret.write_text("from-a-file\n", encoding="utf-8")
+    monkeypatch.setenv("INTAKE_IMAP_PASSWORD_FILE", str(secret))
+    monkeypatch.setenv("INTAKE_DATABASE_URL_FILE", str(secret))
+    settings = load_settings()
+    assert settings.imap_password.get_secret_value() == "from-a-file"
+    monkeypatch.setenv("INTAKE_IMAP_PASSWORD", "direct")  # the variable itself wins
+    assert load_settings().imap_password.get_secret_value() == "direct"
+    monkeypatch.setenv("INTAKE_SMTP_PASSWORD_FILE", str(tmp_path / "missing"))
+    with pytest.raises(SettingsError, match="INTAKE_SMTP_PASSWORD_FILE: cannot read"):
+        load_settings()

@@ -1,0 +1,136 @@
+"""The poll job of ``frontier-intake run`` when several workers share a mailbox: only the lease holder polls.
+
+Every worker runs this job every third of ``INTAKE_LEASE_SECONDS`` (at most every ``INTAKE_POLL_SECONDS``).
+The holder renews its lease and polls once ``INTAKE_POLL_SECONDS`` have passed since its last poll; while a
+poll runs, a helper thread keeps renewing it, and if the lease is lost (the database says another worker holds
+it) the poll stops after the batch in hand. The others only try to take the lease: when the holder dies, one of
+them has it within ``INTAKE_LEASE_SECONDS`` plus a third of it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy.engine import make_url
+
+from config.settings import Settings
+from service import leases
+from service.errors import IntakeError, StorageError
+from service.models import utcnow
+from service.pipeline import Pipeline
+from service.worker import poll_pass
+
+log = logging.getLogger("intake.worker")
+
+
+def mailbox_name(settings: Settings) -> str:
+    """The lease's name: the IMAP account and folder, or the Maildir."""
+    if settings.imap_host:
+        return f"imap://{settings.imap_user}@{settings.imap_host}:{settings.effective_imap_port}/{settings.imap_folder}"
+    return f"maildir:{Path(settings.maildir).resolve()}"
+
+
+def job_interval(settings: Settings) -> int:
+    """How often each worker runs the poll job: often enough to take a dead holder's lease in time."""
+    return max(1, min(settings.poll_seconds, settings.lease_seconds // 3))
+
+
+class LeaderPoll:
+    """One worker's poll job (callable with the scheduler's stop event)."""
+
+    def __init__(self, settings: Settings, pipeline: Pipeline, holder: str | None = None) -> None:
+        self.settings, self.pipeline = settings, pipeline
+        self.name = mailbox_name(settings)
+        self.holder = holder or leases.worker_name()
+        self.leading = False
+        self._last_poll: float | None = None
+
+    def _take(self) -> bool:
+        held = leases.take(
+            self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
+        )
+        if held != self.leading:
+            log.info("took the mailbox's lease" if held else "the mailbox is polled by another worker",
+                     extra={"mailbox": self.name, "worker": self.holder})  # fmt: skip
+            self.leading = held
+        return held
+
+    def __call__(self, stop: threading.Event) -> None:
+        if stop.is_set():
+            return
+        try:
+            if not self._take():
+                return
+            if self._last_poll is not None and time.monotonic() - self._last_poll < self.settings.poll_seconds:
+                return  # renewed; not yet time to poll
+            self._poll(stop)
+        except IntakeError as exc:
+            log.error("pass failed: %s", exc)
+        except Exception as exc:  # the database away for a moment: the next run tries again
+            log.error("poll job failed: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+
+    def _poll(self, stop: threading.Event) -> None:
+        halt, done = threading.Event(), threading.Event()
+
+        def keep_lease() -> None:
+            renewed = time.monotonic()
+            while not done.wait(0.25):
+                if stop.is_set():
+                    halt.set()
+                if time.monotonic() - renewed >= self.settings.lease_seconds / 3:
+                    try:
+                        if not self._take():
+                            log.warning("lease lost during a poll; stopping after the batch in hand")
+                            halt.set()
+                            return
+                    except Exception as exc:
+                        log.warning("cannot renew the lease (%s); stopping after the batch in hand", exc)
+                        halt.set()
+                        return
+                    renewed = time.monotonic()
+
+        renewer = threading.Thread(target=keep_lease, name="lease", daemon=True)
+        renewer.start()
+        started = time.monotonic()
+        try:
+            result = poll_pass(self.settings, self.pipeline, stop=halt)
+            log.info("pass done", extra={"stored": len(result.stored_ids), "errors": result.parse_errors})
+        finally:
+            done.set()
+            renewer.join()
+            self._last_poll = time.monotonic()
+        leases.record_poll(
+            self.pipeline.engine, self.name, self.holder, at=utcnow(), seconds=time.monotonic() - started
+        )
+
+    def release(self) -> None:
+        """Give the lease up on a clean stop, so another worker polls at once."""
+        if self.leading:
+            leases.release(self.pipeline.engine, self.name, self.holder)
+            self.leading = False
+
+
+def only_worker_on_sqlite(url: str) -> IO[str] | None:
+    """On SQLite, refuse a second worker (one writer at a time; several workers need PostgreSQL).
+
+    Returns the held lock file (keep it open while running), None for other databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database).with_suffix(".worker-lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w")  # noqa: SIM115 - held for the process's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StorageError(
+            f"another `frontier-intake run` is using the SQLite database {parsed.database}; several workers "
+            "need PostgreSQL (INTAKE_DATABASE_URL=postgresql+psycopg://…)"
+        ) from None
+    return handle
