@@ -79,6 +79,17 @@ class MailboxState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class LoginFailure(SQLModel, table=True):
+    """One failed login against a name or a client address (the review UI's throttle, shared by its processes)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class PollLease(SQLModel, table=True):
     """Which worker polls one mailbox folder, until when; and when a poll of it last finished."""
 

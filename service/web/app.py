@@ -64,7 +64,7 @@ def create_app(settings: Settings, engine: Engine, archive: Archive, events: lis
     app.state.acks = None if settings.ack_mode is AckMode.OFF else AckPolicy.from_settings(settings, events)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters.update(geneva=geneva_time, senders_date=senders_date)
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = LoginThrottle(engine)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.web_secret.get_secret_value(),

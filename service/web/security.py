@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
 from urllib.parse import quote
 
 import nh3
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, func
+from sqlmodel import Session, select
+
+from service.models import LoginFailure, utcnow
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 10  # characters; the command line and the account page ask the same
@@ -126,25 +129,27 @@ def attachment_disposition(filename: str) -> str:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per name and per client address in ``window`` seconds."""
+    """At most ``limit`` failed logins per name and per client address in ``window`` seconds, counted in the
+    database (``login_failure``), so every web process behind a load balancer shares the count."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        entries = self._failures[key]
-        while entries and now - entries[0] > self.window:
-            entries.popleft()
-        return entries
+    def __init__(self, engine: Engine, limit: int = 5, window: float = 300.0) -> None:
+        self.engine, self.limit, self.window = engine, limit, window
 
     def blocked(self, *keys: str) -> bool:
         """Whether any of ``keys`` has used up its attempts."""
-        now = time.monotonic()
-        return any(len(self._recent(k, now)) >= self.limit for k in keys)
+        since = utcnow() - timedelta(seconds=self.window)
+        with Session(self.engine) as session:
+            counts = session.exec(
+                select(LoginFailure.key, func.count())
+                .where(LoginFailure.key.in_(keys), LoginFailure.at > since)
+                .group_by(LoginFailure.key)
+            ).all()
+        return any(count >= self.limit for _, count in counts)
 
     def failed(self, *keys: str) -> None:
-        """Record a failed attempt against each key."""
-        now = time.monotonic()
-        for key in keys:
-            self._recent(key, now).append(now)
+        """Record a failed attempt against each key (and forget those older than the window)."""
+        now = utcnow()
+        with Session(self.engine) as session:
+            session.add_all(LoginFailure(key=key[:400], at=now) for key in keys)
+            session.exec(delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=self.window)))
+            session.commit()

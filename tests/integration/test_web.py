@@ -706,3 +706,13 @@ def test_health_readiness_and_metrics_for_the_operator(web: TestClient) -> None:
     with Session(web.engine) as session:
         assert stored == len(session.exec(select(Message)).all()) > 0
     assert "intake_acknowledgments" in text and "intake_outbox_oldest_pending_seconds" in text
+
+
+def test_failed_logins_count_across_web_processes(web: TestClient) -> None:
+    """Two review UI processes on one database (as behind a load balancer): guesses on one block the other."""
+    ingestor = web.ingestor
+    other_app = create_app(web.app.state.settings, ingestor.engine, ingestor.archive, ingestor.events)
+    with TestClient(other_app, base_url="http://testserver") as other:
+        for _ in range(5):
+            assert _login(web, "wrong guess") == ""
+        assert _login(other, "correct horse battery") == ""  # the right password, but this name is throttled
