@@ -6,8 +6,10 @@ Fills a throwaway Dovecot with generated mail (mixed charsets, HTML, attachments
 2 MB), then prints in one run:
   1. raw IMAP FETCH rate (imapclient, BODY.PEEK[] in batches of 100, imaplib debug off);
   2. a plain loop: that FETCH + stdlib ``email`` parsing (policy.default, body text decoded);
-  3. ``frontier-intake poll --once`` over the same backlog into a fresh SQLite database: rate and peak
-     memory (resident set of the whole process tree, sampled every 20 ms).
+  3. the same FETCH + mail-parser (the product's parser), one process;
+  4. ``frontier-intake poll --once`` over the same backlog into a fresh SQLite database: rate and peak
+     memory (resident set of the whole process tree, sampled every 20 ms);
+  5. the same into a fresh PostgreSQL database (a throwaway cluster, as the tests start one).
 This is a benchmark that prints figures, not a test; nothing asserts on time.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import logging
 import os
 import shutil
 import statistics
@@ -30,8 +33,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import mailparser  # noqa: E402
+
 from bench.generate import generate_messages  # noqa: E402
 from tests.support.dovecot import DovecotServer  # noqa: E402
+from tests.support.postgres import PostgresServer, postgres_available  # noqa: E402
 
 
 def _tree_rss_kib(root_pid: int) -> int:
@@ -56,7 +62,8 @@ def _tree_rss_kib(root_pid: int) -> int:
     return total
 
 
-def _fetch_all(server: DovecotServer, parse: bool) -> tuple[float, int]:
+def _fetch_all(server: DovecotServer, parse: bool | str) -> tuple[float, int]:
+    """Time a FETCH of the whole folder; ``parse``: True for stdlib ``email``, ``"mailparser"`` for mail-parser."""
     with server.client() as client:
         client._imap.debug = 0
         client.select_folder("INBOX", readonly=True)
@@ -67,7 +74,9 @@ def _fetch_all(server: DovecotServer, parse: bool) -> tuple[float, int]:
             for item in client.fetch(uids[i : i + 100], ["BODY.PEEK[]", "INTERNALDATE"]).values():
                 raw = item[b"BODY[]"]
                 nbytes += len(raw)
-                if parse:
+                if parse == "mailparser":
+                    mailparser.parse_from_bytes(raw).body  # noqa: B018 - the parse is what is timed
+                elif parse:
                     msg = email.message_from_bytes(raw, policy=policy.default)
                     try:
                         body = msg.get_body(("plain", "html"))
@@ -78,12 +87,62 @@ def _fetch_all(server: DovecotServer, parse: bool) -> tuple[float, int]:
         return time.perf_counter() - started, nbytes
 
 
+def _product(
+    label: str, server: DovecotServer, root: Path, args: argparse.Namespace, n: int, plain: float, url: str | None
+) -> None:
+    """``poll --once`` over the backlog into a fresh database (``url``, else SQLite): rate and peak memory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    env.update(
+        {
+            "INTAKE_IMAP_HOST": server.host,
+            "INTAKE_IMAP_PORT": str(server.port),
+            "INTAKE_IMAP_USER": server.user,
+            "INTAKE_IMAP_PASSWORD": server.password,
+            "INTAKE_IMAP_SECURITY": "none",
+            "INTAKE_DATA_DIR": str(root / "data"),
+            "INTAKE_PARSE_WORKERS": str(args.workers),
+            "INTAKE_LOG_LEVEL": "WARNING",
+        }
+    )
+    if url:
+        env["INTAKE_DATABASE_URL"] = url
+    # schema creation and interpreter start-up are not part of the backlog rate: do them first
+    subprocess.run([sys.executable, "-m", "service", "export", "-o", os.devnull], env=env, cwd=REPO, check=True,
+                   capture_output=True)  # fmt: skip
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "service", "poll", "--once"], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"product run failed: {err.strip()}")
+    print(
+        f"{label}: {n / elapsed:8.0f} msg/s  ({elapsed:.2f} s incl. start-up; peak RSS of the process tree "
+        f"{peak / 1024:.0f} MiB; {(n / elapsed) / (n / plain):.2f}x the stdlib loop)"
+    )
+    print(f"   {out.strip().splitlines()[-1]}")
+
+
 def main() -> None:
     """Run the three measurements and print them."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=0, help="INTAKE_PARSE_WORKERS for the product run")
     args = ap.parse_args()
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL)  # its notes on unhandled parts are not figures
 
     root = Path(tempfile.mkdtemp(prefix="intake-bench-", dir="/tmp"))
     server = DovecotServer(root / "dovecot", password="bench-password-1")
@@ -110,61 +169,25 @@ def main() -> None:
         plain, _ = _fetch_all(server, parse=True)
         print(f"2. FETCH + stdlib email parse: {n / plain:8.0f} msg/s  ({plain:.2f} s, one process)")
 
-        data = root / "data"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-        env.update(
-            {
-                "INTAKE_IMAP_HOST": server.host,
-                "INTAKE_IMAP_PORT": str(server.port),
-                "INTAKE_IMAP_USER": server.user,
-                "INTAKE_IMAP_PASSWORD": server.password,
-                "INTAKE_IMAP_SECURITY": "none",
-                "INTAKE_DATA_DIR": str(data),
-                "INTAKE_PARSE_WORKERS": str(args.workers),
-                "INTAKE_LOG_LEVEL": "WARNING",
-            }
-        )
-        # schema creation and interpreter start-up are not part of the backlog rate: do them first
-        subprocess.run(
-            [sys.executable, "-m", "service", "export", "-o", os.devnull],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-        )
-        peak = 0
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service", "poll", "--once"],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, _tree_rss_kib(proc.pid))
-                time.sleep(0.02)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        out, err = proc.communicate()
-        elapsed = time.perf_counter() - started
-        done.set()
-        sampler.join()
-        if proc.returncode != 0:
-            raise SystemExit(f"product run failed: {err.strip()}")
-        summary = out.strip().splitlines()[-1]
-        print(
-            f"3. frontier-intake poll      : {n / elapsed:8.0f} msg/s  ({elapsed:.2f} s incl. start-up; "
-            f"peak RSS of the process tree {peak / 1024:.0f} MiB)"
-        )
-        print(f"   {summary}")
-        print(f"   end to end vs plain loop: {(n / elapsed) / (n / plain):.2f}x")
+        mp, _ = _fetch_all(server, parse="mailparser")
+        print(f"3. FETCH + mail-parser       : {n / mp:8.0f} msg/s  ({mp:.2f} s, one process)")
+        _product("4. frontier-intake (SQLite)  ", server, root / "sqlite", args, n, plain, None)
+        if postgres_available():
+            pg = PostgresServer(root / "pg").start()
+            try:
+                _product(
+                    "5. frontier-intake (Postgres)",
+                    server,
+                    root / "postgres",
+                    args,
+                    n,
+                    plain,
+                    pg.create_database("bench"),
+                )
+            finally:
+                pg.stop()
+        else:
+            print("5. frontier-intake (Postgres): PostgreSQL is not installed (Debian package postgresql)")
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
