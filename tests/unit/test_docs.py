@@ -1,5 +1,6 @@
 """Docs that cannot drift: every setting and every command is in the README."""
 
+import re
 from pathlib import Path
 
 from typer.main import get_command
@@ -20,3 +21,16 @@ def test_every_command_is_documented() -> None:
     assert set(commands) >= {"poll", "run", "import", "export"}
     missing = [name for name in commands if f"`frontier-intake {name}" not in README]
     assert missing == []
+
+
+def test_the_container_commands_are_documented_commands() -> None:
+    """What the Dockerfile and the compose file run are CLI commands the README documents."""
+    repo = Path(__file__).resolve().parents[2]
+    compose = (repo / "docker-compose.yml").read_text(encoding="utf-8")
+    dockerfile = (repo / "Dockerfile").read_text(encoding="utf-8")
+    used = [m.split('", "')[0] for m in re.findall(r'command: \["([^\]]+)"\]', compose)]
+    used += re.findall(r'"frontier-intake", "([a-z]+)"', dockerfile) + re.findall(r'CMD \["([a-z]+)"\]', dockerfile)
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert {"run", "serve", "db", "status"} <= set(used)
+    for name in used:
+        assert name in commands and f"`frontier-intake {name}" in README, name
