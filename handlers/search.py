@@ -68,47 +68,40 @@ def document(*parts: str | None) -> str:
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression for what a reviewer typed, or ``None`` when it has no words at all.
-
-    Every term must match (AND); ``"a quoted phrase"`` matches those words in that order; an unquoted word of
-    three or more letters (not a number) also matches as the start of a longer word (``Kazakh`` finds ``Kazakhstan``); a
-    single Chinese character matches wherever it starts a pair. The expression is built only from index
-    words inside double quotes, so no FTS5 syntax typed by the user reaches the engine.
-    """
-    terms: list[str] = []
+def query_terms(query: str) -> list[tuple[list[str], bool]]:
+    """What a reviewer typed, as terms that must all match: each its index words in order, and whether its
+    last word also matches as the start of a longer one (an unquoted word of three or more letters, not a
+    number; a single Chinese character, wherever it starts a pair)."""
+    terms: list[tuple[list[str], bool]] = []
     for match in _TERM.finditer(query):
         quoted, bare = match.group(1), match.group(2)
         found = words(quoted if quoted is not None else bare)
         if not found:
             continue
-        phrase = '"' + " ".join(found) + '"'
         last = found[-1]
         whole_word = last.isdigit() or len(last) < PREFIX_MIN  # numbers are references: matched exactly
-        if quoted is None and (not whole_word or (len(found) == 1 and _CJK.fullmatch(last))):
-            phrase += "*"
-        terms.append(phrase)
-    return " AND ".join(terms) or None
+        prefix = quoted is None and (not whole_word or (len(found) == 1 and bool(_CJK.fullmatch(last))))
+        terms.append((found, prefix))
+    return terms
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression for what a reviewer typed (:func:`query_terms`), or ``None`` when it has no
+    words at all: ``"a quoted phrase"`` matches those words in that order (``Kazakh*`` finds ``Kazakhstan``).
+    Built only from index words inside double quotes, so no FTS5 syntax typed by the user reaches the engine.
+    """
+    phrases = ['"' + " ".join(found) + '"' + ("*" if prefix else "") for found, prefix in query_terms(query)]
+    return " AND ".join(phrases) or None
 
 
 def ts_query(query: str) -> str | None:
-    """The same search as :func:`match_expression`, as a PostgreSQL ``tsquery`` (``simple`` configuration).
-
-    Every term must match (``&``); a quoted phrase's words follow each other (``<->``); prefixes as there
-    (``:*``). Only index words reach it, each quoted as a lexeme, so no tsquery syntax typed by the user does.
-    """
-    terms: list[str] = []
-    for match in _TERM.finditer(query):
-        quoted, bare = match.group(1), match.group(2)
-        found = words(quoted if quoted is not None else bare)
-        if not found:
-            continue
-        last = found[-1]
-        whole_word = last.isdigit() or len(last) < PREFIX_MIN
-        prefix = quoted is None and (not whole_word or (len(found) == 1 and bool(_CJK.fullmatch(last))))
+    """The same search as :func:`match_expression`, as a PostgreSQL ``tsquery`` (``simple`` configuration):
+    ``&`` between terms, ``<->`` between a phrase's words, ``:*`` for a prefix. Only index words reach it, each
+    quoted as a lexeme, so no tsquery syntax typed by the user does."""
+    terms = []
+    for found, prefix in query_terms(query):
         lexemes = [f"'{w}'" for w in found]
-        if prefix:
-            lexemes[-1] += ":*"
+        lexemes[-1] += ":*" if prefix else ""
         terms.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
     return " & ".join(terms) or None
 

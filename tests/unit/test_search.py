@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from handlers.search import document, match_expression, message_document, words
+from handlers.search import document, match_expression, message_document, ts_query, words
 from service.search_index import CREATE, TABLE
 
 
@@ -62,3 +62,10 @@ def test_no_query_is_an_fts5_syntax_error(typed: str) -> None:
 def test_punctuation_only_has_no_words() -> None:
     assert match_expression("@@ -- !!") is None
     assert message_document(None, "", None, "", "") == ("", "", "", "")
+
+
+def test_the_postgresql_query_is_the_same_search() -> None:
+    assert ts_query('Kazakh "national strategy" 12') == "'kazakh':* & ('national' <-> 'strategy') & '12'"
+    assert ts_query("人工智能") == "('人工' <-> '工智' <-> '智能')"
+    assert ts_query("中") == "'中':*"
+    assert ts_query("' & | ! <->") is None  # no words, so nothing typed reaches the engine
