@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from alembic import command
@@ -33,9 +34,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
-    if parsed.get_backend_name() == "postgresql":
-        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    if parsed.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=lambda value: json.dumps(_nul_free(value)))
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 
 
@@ -43,7 +45,7 @@ def _nul_free(value: object) -> object:
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, dict):
-        return {k: _nul_free(v) for k, v in value.items()}
+        return {_nul_free(k): _nul_free(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_nul_free(v) for v in value)
     return value
