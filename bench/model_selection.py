@@ -5,7 +5,7 @@ else that ``config/training.toml`` lists (the older labelled sets and the demo m
 the held-out writer. Prints macro-F1 per writer and the mean, per setting, beside the rules alone. The test split
 is never read.
 
-    .venv/bin/python bench/model_selection.py [--regularisation 4 16 64]
+    .venv/bin/python bench/model_selection.py [--regularisation 4 16 64] [--rules-weight 0.4] [--thresholds …]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.knowledge import load_knowledge
 from config.settings import Settings
-from handlers.learning import fit, predict, score
+from handlers.learning import RULES_WEIGHT, fit, predict, score
 from handlers.registry import ACKNOWLEDGED, CATEGORIES
 from service.training import labelled_examples, load_splits
 
@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("--regularisation", type=float, nargs="+", default=[16.0])
     parser.add_argument("--alone", type=float, default=0.9, help="the model's probability that needs no rules")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8])
+    parser.add_argument(
+        "--rules-weight", type=float, default=RULES_WEIGHT, help="the rules' share of the blended probability"
+    )
     args = parser.parse_args()
     for chatty in ("mailparser", "pypdf"):
         logging.getLogger(chatty).setLevel(logging.CRITICAL)
@@ -71,7 +74,9 @@ def main() -> None:
         rules_all.append(rules)
         row = f"{writer.name:<8}{len(examples):>5}{rules:>8.3f}"
         for c in args.regularisation:
-            model = fit(others, CATEGORIES, held_out=by_writer[calibration], regularisation=c)
+            model = fit(
+                others, CATEGORIES, held_out=by_writer[calibration], regularisation=c, rules_weight=args.rules_weight
+            )
             f1 = score(labels, [predict(model, e) for e in examples], CATEGORIES).macro_f1
             results[c].append(f1)
             if c == args.regularisation[-1]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,7 +55,7 @@ def release(engine: Engine, name: str, holder: str) -> None:
         connection.execute(
             update(PollLease)
             .where(PollLease.name == name, PollLease.holder == holder)
-            .values(expires_at=datetime(1970, 1, 1).astimezone())
+            .values(expires_at=datetime(1970, 1, 1, tzinfo=UTC))
         )
 
 

@@ -50,8 +50,7 @@ def read_status(engine: Engine) -> Status:
         oldest = session.exec(
             select(func.min(Acknowledgment.created_at)).where(Acknowledgment.status.in_(("pending", "sending")))
         ).one()
-        if oldest is not None:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
+        if oldest is not None:  # UTCDateTime: aware on every database
             status.oldest_pending_seconds = max(0.0, (now - oldest).total_seconds())
     status.leases = leases.leases(engine)
     return status

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from tests.conftest import REPO, cli, intake_env
-from tests.support.db import _engine, rows
+from tests.support.db import engine, rows
 
 pytestmark = pytest.mark.integration
 LABELLED = REPO / "tests" / "triage" / "labelled" / "part-b"
@@ -23,7 +23,7 @@ def test_retriage_after_a_deadline_change_keeps_staff_corrections(make_settings,
     on_time = [r for r in records if r["deadline_status"] == "on_time"]
     assert len(on_time) > 20 and all(r["event"] == "ft12" for r in on_time)
     corrected = on_time[0]
-    with _engine(settings.effective_database_url).begin() as db:  # what the review UI will do
+    with engine(settings.effective_database_url).begin() as db:  # what the review UI will do
         db.execute(
             sql(
                 "UPDATE message SET category='other', deadline_status='not_applicable', triage_corrected=true "

@@ -13,14 +13,15 @@ from config.settings import Settings
 
 
 @lru_cache(maxsize=64)
-def _engine(url: str) -> Engine:
+def engine(url: str) -> Engine:
+    """An engine for ``url`` without a pool (tests open a connection now and then, beside running processes)."""
     return create_engine(url, poolclass=NullPool)
 
 
 def rows(settings: Settings | str, sql: str, **params: Any) -> list[tuple]:
     """The rows of one query (bound parameters by name: ``:name``)."""
     url = settings if isinstance(settings, str) else settings.effective_database_url
-    with _engine(url).connect() as connection:
+    with engine(url).connect() as connection:
         return [tuple(row) for row in connection.execute(text(sql), params)]
 
 

@@ -4,7 +4,7 @@
 free port, with its socket in that folder and trust authentication for loopback: nothing of the system's own
 cluster is read or used. As root (CI), the cluster runs as the ``postgres`` system user (PostgreSQL refuses
 uid 0), so the folder lives under ``/tmp``. :meth:`create_database` gives each test a database of its own,
-copied from a template that already has the extensions the migrations want.
+copied from an empty template (cheaper than a fresh CREATE DATABASE from template1 with connections).
 """
 
 from __future__ import annotations
@@ -100,7 +100,6 @@ class PostgresServer:
             time.sleep(0.1)
         self.sql(f"CREATE ROLE {self.user} LOGIN SUPERUSER")
         self.sql(f"CREATE DATABASE {TEMPLATE} OWNER {self.user}")
-        self.sql("CREATE EXTENSION IF NOT EXISTS pg_trgm", database=TEMPLATE)
         return self
 
     def sql(self, statement: str, *, database: str = "postgres") -> str:
@@ -134,20 +133,3 @@ class PostgresServer:
                 self._process.kill()
                 self._process.wait()
         shutil.rmtree(self.root, ignore_errors=True)
-
-    def restart(self) -> None:
-        """Stop and start the same cluster (its data kept): a database restart under a running service."""
-        assert self._process is not None
-        self._process.send_signal(signal.SIGINT)
-        self._process.wait(timeout=30)
-        log = open(self.root / "server.log", "ab")  # noqa: SIM115
-        args = self._process.args
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, **self._run_as())
-        deadline = time.monotonic() + 30
-        assert self._bin is not None
-        while subprocess.run(
-            [str(self._bin / "pg_isready"), "-h", self.host, "-p", str(self.port)], capture_output=True
-        ).returncode:
-            if time.monotonic() > deadline:
-                raise RuntimeError("PostgreSQL did not come back")
-            time.sleep(0.1)
