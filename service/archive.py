@@ -1,12 +1,16 @@
 """The raw archive: bytes stored content-addressed by SHA-256 under the data folder, before anything else.
 
-A blob is written to a temporary file in the same folder, flushed to disk, then renamed into place, so a
-crash leaves either the whole blob or nothing; writing the same bytes twice is a no-op. The path is built
+A blob is written to a temporary file in the same folder, then renamed into place, so a crash leaves either
+the whole blob or nothing; writing the same bytes twice is a no-op. Each blob is flushed to disk on its own
+(``fsync=True``) or a batch of them at once (``fsync=False``, then :meth:`Archive.sync`: one ``syncfs`` of the
+archive's file system for the whole batch, before the database hears of any of it). The path is built
 from the hex digest only, so no name from a message can reach the file system.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import re
@@ -17,6 +21,22 @@ from service.errors import StorageError
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _MADE: set[Path] = set()  # folders this process has made or seen: no mkdir call per blob
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def sync_file_system(folder: Path) -> None:
+    """Flush everything written to the file system holding ``folder`` (Linux ``syncfs``; elsewhere ``sync``)."""
+    syncfs = getattr(_LIBC, "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, os.strerror(error), str(folder))
+    finally:
+        os.close(fd)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -30,6 +50,7 @@ class Archive:
     def __init__(self, root: Path, *, fsync: bool = True) -> None:
         self.root = root
         self.fsync = fsync
+        self.unsynced = 0  # blobs written since the last :meth:`sync` (``fsync=False`` only)
 
     def path_for(self, digest: str) -> Path:
         """Where the blob with this digest lives; refuses anything that is not a SHA-256 hex digest."""
@@ -59,12 +80,23 @@ class Archive:
                         handle.flush()
                         os.fsync(handle.fileno())
                 os.replace(tmp, path)
+                self.unsynced += not self.fsync
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
             raise StorageError(f"cannot write archive blob {digest[:12]}… under {self.root}: {exc}") from exc
         return digest
+
+    def sync(self) -> None:
+        """Make every blob written since the last call durable (one ``syncfs``; nothing when none was written)."""
+        if not self.unsynced:
+            return
+        try:
+            sync_file_system(self.root)
+        except OSError as exc:
+            raise StorageError(f"cannot flush the archive under {self.root} to disk: {exc}") from exc
+        self.unsynced = 0
 
     def get(self, digest: str) -> bytes:
         """The bytes stored under ``digest``."""

@@ -1,9 +1,11 @@
 """The parser processes: a forkserver pool, one process per core, each loading the triage knowledge once.
 
 The knowledge (compiled phrase tables, country tables, the language model) is large, so it never travels
-with the work: each process's initializer loads it from the events file (``load_knowledge`` is cached per
-process) and every chunk only names that file. Batches smaller than :data:`IN_PROCESS_BELOW` are worked in
-this process instead, where a pool round trip would cost more than the work.
+with the work: the fork server loads it once before forking (:mod:`service.parser_preload`), so the parser
+processes share its pages; each process's initializer asks for it again (a cache hit, or its own load when
+the pool names other files than the fork server preloaded) and every chunk only names the files. Batches
+smaller than :data:`IN_PROCESS_BELOW` are worked in this process instead, where a pool round trip would cost
+more than the work.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from service.logs import quiet_parsers
 
 IN_PROCESS_BELOW = 16  # smaller batches are worked in this process: a pool round trip costs more
 MAX_CHUNK = 16  # items per task sent to a parser process
-PRELOAD = ["service.pipeline"]  # imported once by the fork server; its processes fork with the code loaded
+PRELOAD = ["service.pipeline", "service.parser_preload"]  # imported once by the fork server: its processes fork
+# with the code and the knowledge loaded, and share them
+PRELOAD_EVENTS, PRELOAD_MODEL = "INTAKE_PRELOAD_EVENTS", "INTAKE_PRELOAD_MODEL"  # what it loads (MODEL "": none)
 
 T = TypeVar("T")
 R = TypeVar("R")
-Work = Callable[[T, Knowledge], R]  # a module-level function (or a partial of one): it is pickled by name
+Work = Callable[[list[T], Knowledge], list[R]]  # one result per item; a module-level function (or a partial
+# of one): it is pickled by name. It takes a chunk, so that it can finish a chunk's work once (one disk flush)
 
 
 def exit_with(parent: int, every: float = 1.0) -> None:
@@ -60,7 +65,7 @@ def start_parser_process(parent: int, events_file: Path, model_file: Path | None
 
 def _work_chunk(work: Work[T, R], items: list[T], events_file: Path, model_file: Path | None) -> list[R]:
     knowledge = load_knowledge(events_file, model_file)  # loaded by the initializer: a cache hit
-    return [work(item, knowledge) for item in items]
+    return work(items, knowledge)
 
 
 @dataclass
@@ -76,7 +81,7 @@ class Parsing(Generic[R]):
 
 
 class ParsePool:
-    """Runs ``work(item, knowledge)`` over items on every core; the processes start on first use."""
+    """Runs ``work(chunk, knowledge)`` over chunks of items on every core; the processes start on first use."""
 
     def __init__(self, *, events_file: Path, model_file: Path | None = DEFAULT_MODEL, workers: int = 0) -> None:
         self.events_file = events_file
@@ -99,6 +104,9 @@ class ParsePool:
     def _processes(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
+            # the fork server is started with this process's environment, once: it preloads this knowledge
+            os.environ.setdefault(PRELOAD_EVENTS, str(self.events_file))
+            os.environ.setdefault(PRELOAD_MODEL, str(self.model_file or ""))
             context.set_forkserver_preload(PRELOAD)
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,

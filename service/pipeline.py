@@ -2,8 +2,8 @@
 
 1. **fetch**: a source reads a batch (IMAP ``BODY.PEEK[]`` in :mod:`service.mailbox`; Maildir, mbox and
    ``.eml`` files in :mod:`service.files`);
-2. **archive**: the raw bytes go to the content-addressed archive (temporary file, fsync, rename) before the
-   database hears of them;
+2. **archive**: the raw bytes go to the content-addressed archive (temporary file, rename; one flush to disk
+   per chunk of messages) before the database hears of them;
 3. **parse**: bytes → :class:`ParsedMessage`; attachment bytes are archived too;
 4. **triage**: category, language, fields, event and deadline (pure code in ``handlers/``);
 5. **store**: messages, attachments, their outbox rows, IMAP locations, the mailbox position and the audit
@@ -122,14 +122,14 @@ class BatchResult:
         self.parse_errors += other.parse_errors
 
 
-def process_one(raw: bytes, internaldate: datetime | None, archive_root: str | None, knowledge: Knowledge) -> Processed:
-    """Stages 2–4 for one message: archive (when ``archive_root`` is given), parse, triage. Never raises on bad mail.
+def process_one(raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge) -> Processed:
+    """Stages 2–4 for one message: archive (when ``archive`` is given), parse, triage. Never raises on bad mail.
 
     Runs in a parser process: the raw bytes reach the archive first, then attachment bytes; the returned
-    :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back.
+    :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back. An archive
+    made with ``fsync=False`` is the caller's to :meth:`~service.archive.Archive.sync` before storing.
     """
     digest = sha256_hex(raw)
-    archive = Archive(Path(archive_root)) if archive_root else None
     if archive is not None:  # 2. archive
         archive.put(raw, digest)
     try:  # 3. parse
@@ -156,8 +156,12 @@ def attachment_text(parsed: ParsedMessage) -> str:
     return "\n".join(a.text for a in parsed.attachments if a.text)
 
 
-def _process(item: tuple[bytes, datetime | None], knowledge: Knowledge, *, archive_root: str) -> Processed:
-    return process_one(item[0], item[1], archive_root, knowledge)
+def _process(items: list[tuple[bytes, datetime | None]], knowledge: Knowledge, *, archive_root: str) -> list[Processed]:
+    """Stages 2–4 for a chunk of messages, made durable with one flush to disk before the results go back."""
+    archive = Archive(Path(archive_root), fsync=False)
+    done = [process_one(raw, internaldate, archive, knowledge) for raw, internaldate in items]
+    archive.sync()
+    return done
 
 
 @dataclass
