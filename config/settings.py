@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     imap_move_folder: str = Field("Processed", description="Destination of the `move` post-action.")
     imap_timeout_seconds: float = Field(60.0, gt=0)
     imap_connect_attempts: int = Field(5, ge=1, le=100)
+    imap_idle: bool = Field(True, description="Push: wait on IMAP IDLE and poll as soon as mail arrives.")
+    imap_idle_renew_seconds: int = Field(
+        25 * 60, ge=10, le=29 * 60, description="Re-issue IDLE this often (servers end it after 30 min)."
+    )
 
     smtp_host: str | None = Field(None, description="SMTP relay for acknowledgments.")
     smtp_port: int | None = Field(None, ge=1, le=65535, description="Default 465 for ssl, else 587 (25 for none).")

@@ -38,6 +38,7 @@ from service.archive import Archive
 from service.db import open_database, schema_revision
 from service.errors import IntakeError, StorageError
 from service.export import write_jsonl
+from service.idle import IdleWatch
 from service.leader import LeaderPoll, job_interval, only_worker_on_sqlite
 from service.model_store import model_in_use
 from service.models import Acknowledgment, Message
@@ -230,6 +231,7 @@ def run() -> None:
     except StorageError as exc:
         raise _fail(str(exc)) from None
     with _pipeline(settings) as pipeline:
+        pipeline.parsers.start()  # the knowledge is loaded before the first message, not while it waits
         poll_job = LeaderPoll(settings, pipeline)
 
         def send_job(stop: threading.Event) -> None:
@@ -242,9 +244,21 @@ def run() -> None:
                     extra={"sent": report.sent, "deferred": report.retried, "failed": report.failed},
                 )
 
+        sending = threading.Lock()  # the send job and a push's sending never send at once
+
+        def send_locked(stop: threading.Event) -> None:
+            with sending:
+                send_job(stop)
+
+        def on_new_mail(stop: threading.Event) -> None:  # pushed by IDLE: store, then answer at once
+            poll_job.poll_now(stop)
+            send_locked(stop)
+
         jobs = [Job("poll", poll_job, job_interval(settings))]
         if settings.ack_mode is AckMode.SEND:  # the outbox is sent at the polling interval, beside the polls
-            jobs.append(Job("send", send_job, settings.poll_seconds))
+            jobs.append(Job("send", send_locked, settings.poll_seconds))
+        if settings.imap_host and settings.imap_idle:  # push; the polls stay as the safety net
+            jobs.append(Job("idle", IdleWatch(settings, on_new_mail, lambda: poll_job.leading), 0))
         log.info(
             "worker started",
             extra={"every_seconds": settings.poll_seconds, "jobs": [j.name for j in jobs], "worker": poll_job.holder},

@@ -26,6 +26,7 @@ from service.pipeline import Pipeline
 from service.worker import poll_pass
 
 log = logging.getLogger("intake.worker")
+SLACK_SECONDS = 1.0  # a poll due within this is done now: the job's own runs drift by milliseconds
 
 
 def mailbox_name(settings: Settings) -> str:
@@ -49,6 +50,7 @@ class LeaderPoll:
         self.holder = holder or leases.worker_name()
         self.leading = False
         self._last_poll: float | None = None
+        self._polling = threading.Lock()  # the periodic job and the IDLE watcher never poll at once
 
     def _take(self) -> bool:
         held = leases.take(
@@ -61,14 +63,25 @@ class LeaderPoll:
         return held
 
     def __call__(self, stop: threading.Event) -> None:
+        self.run(stop)
+
+    def poll_now(self, stop: threading.Event) -> None:
+        """Poll at once if this worker holds the lease (new mail announced by IDLE)."""
+        self.run(stop, due=True)
+
+    def run(self, stop: threading.Event, *, due: bool = False) -> None:
+        """Renew or take the lease; poll when holding it and a poll is ``due`` or ``INTAKE_POLL_SECONDS`` passed."""
         if stop.is_set():
             return
         try:
-            if not self._take():
-                return
-            if self._last_poll is not None and time.monotonic() - self._last_poll < self.settings.poll_seconds:
-                return  # renewed; not yet time to poll
-            self._poll(stop)
+            with self._polling:
+                if not self._take():
+                    return
+                since = time.monotonic() - self._last_poll if self._last_poll is not None else None
+                recent = since is not None and since < self.settings.poll_seconds - SLACK_SECONDS
+                if recent and not due:
+                    return  # renewed; not yet time to poll
+                self._poll(stop)
         except IntakeError as exc:
             log.error("pass failed: %s", exc)
         except Exception as exc:  # the database away for a moment: the next run tries again
@@ -103,7 +116,7 @@ class LeaderPoll:
         finally:
             done.set()
             renewer.join()
-            self._last_poll = time.monotonic()
+            self._last_poll = started  # polls start every INTAKE_POLL_SECONDS, however long one takes
         leases.record_poll(
             self.pipeline.engine, self.name, self.holder, at=utcnow(), seconds=time.monotonic() - started
         )

@@ -84,12 +84,12 @@ def connect(target: ImapTarget) -> IMAPClient:
         else:
             client.login(target.user, target.password or "")
     except BaseException:
-        _close_quietly(client)
+        close_quietly(client)
         raise
     return client
 
 
-def _close_quietly(client: IMAPClient) -> None:
+def close_quietly(client: IMAPClient) -> None:
     try:
         client.logout()
     except Exception:
@@ -130,14 +130,14 @@ class ImapSource:
             self._reconcile_post_action(client, self._uidvalidity, last_uid)
             self._uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
         except BaseException:
-            _close_quietly(client)
+            close_quietly(client)
             raise
         self._client = client
         return self
 
     def __exit__(self, *_exc: object) -> None:
         if self._client is not None:
-            _close_quietly(self._client)
+            close_quietly(self._client)
             self._client = None
 
     def __iter__(self) -> Iterator[Batch]:

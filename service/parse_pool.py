@@ -116,10 +116,20 @@ class ParsePool:
             )
         return self._executor
 
+    def start(self) -> None:
+        """Start the parser processes now and wait until each has loaded the knowledge (a long-running worker
+        does this at start-up: then even a single pushed message is parsed there, and this process never loads
+        the knowledge itself)."""
+        if self.workers > 1:
+            pool = self._processes()
+            for future in [pool.submit(os.getpid) for _ in range(self.workers)]:
+                future.result()
+
     def map(self, work: Work[T, R], items: Sequence[T]) -> Parsing[R]:
-        """Start ``work`` on every item and return at once (small batches are done here, before returning)."""
+        """Start ``work`` on every item and return at once (small batches are done here, before returning,
+        unless the parser processes are running already)."""
         items = list(items)
-        if self.workers <= 1 or len(items) < IN_PROCESS_BELOW:
+        if self.workers <= 1 or (len(items) < IN_PROCESS_BELOW and self._executor is None):
             return Parsing(done=_work_chunk(work, items, self.events_file, self.model_file))
         size = max(1, min(MAX_CHUNK, len(items) // (self.workers * 2)))
         pool = self._processes()

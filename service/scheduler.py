@@ -16,7 +16,8 @@ log = logging.getLogger("intake.scheduler")
 
 @dataclass(frozen=True)
 class Job:
-    """``run(stop)`` every ``every_seconds``; ``run`` watches ``stop`` to end early and cleanly."""
+    """``run(stop)`` every ``every_seconds`` (0: once, at start, for a job that runs until ``stop``, such as
+    the IDLE watcher); ``run`` watches ``stop`` to end early and cleanly."""
 
     name: str
     run: Callable[[threading.Event], None]
@@ -34,6 +35,9 @@ def run_forever(*jobs: Job) -> None:
     scheduler = BackgroundScheduler(timezone="UTC")
     now = datetime.now().astimezone()
     for job in jobs:
+        if not job.every_seconds:
+            scheduler.add_job(job.run, "date", args=[stop], id=job.name, run_date=now, misfire_grace_time=None)
+            continue
         scheduler.add_job(
             job.run,
             "interval",
