@@ -146,6 +146,8 @@ class Settings(BaseSettings):
     )
     maildir: Path = Field(SAMPLE_MAILBOX, description="Maildir read when no IMAP host is configured.")
     poll_seconds: int = Field(60, ge=1, le=86400)
+    metrics_port: int | None = Field(None, ge=1, le=65535, description="`run` serves its own metrics here.")
+    metrics_host: str = Field("127.0.0.1", description="Address the worker's metrics listen on.")
     lease_seconds: int = Field(
         30, ge=3, le=3600, description="A polling worker that dies is replaced by another within this time."
     )

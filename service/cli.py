@@ -33,7 +33,7 @@ from handlers.knowledge import Knowledge
 from handlers.learning import Scores
 from handlers.model import ModelError
 from handlers.registry import CATEGORIES, FieldsError
-from service import logs, outbox, repository, review, users
+from service import logs, metrics, outbox, repository, review, users
 from service.archive import Archive
 from service.db import open_database, schema_revision
 from service.errors import IntakeError, StorageError
@@ -232,12 +232,19 @@ def run() -> None:
         raise _fail(str(exc)) from None
     with _pipeline(settings) as pipeline:
         pipeline.parsers.start()  # the knowledge is loaded before the first message, not while it waits
+        if settings.metrics_port:
+            try:
+                metrics.serve(settings.metrics_port, settings.metrics_host)
+            except OSError as exc:
+                raise _fail(f"INTAKE_METRICS_PORT: cannot listen on {settings.metrics_host}:"
+                            f"{settings.metrics_port}: {exc.strerror or exc}") from None  # fmt: skip
         poll_job = LeaderPoll(settings, pipeline)
 
         def send_job(stop: threading.Event) -> None:
             if stop.is_set():
                 return
             report = send_due(settings, pipeline.engine)
+            metrics.record_sending(report)
             if report and (report.sent or report.retried or report.failed or report.uncertain):
                 log.info(
                     "acknowledgments sent",

@@ -17,6 +17,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Settings
+from service import metrics
 from service.mailbox import ImapTarget, close_quietly, connect
 
 log = logging.getLogger("intake.idle")
@@ -57,9 +58,11 @@ class IdleWatch:
                 self._watch(stop)
                 pause = 1.0
             except LoginError as exc:
+                metrics.IMAP_ERRORS.labels("idle_login").inc()
                 log.error("IDLE: IMAP login refused (%s); polling only until the next attempt", exc)
                 stop.wait(max(pause, 60.0))
             except (OSError, IMAPClientError) as exc:
+                metrics.IMAP_ERRORS.labels("idle_connection").inc()
                 log.warning("IDLE connection failed (%s); reconnecting in %.0f s", _reason(exc), pause)
                 stop.wait(pause)
                 pause = min(60.0, pause * 2)
@@ -83,6 +86,7 @@ class IdleWatch:
             while not stop.is_set() and self.leading():
                 if self._idle_once(client, stop):
                     self.woken += 1
+                    metrics.IDLE_WAKEUPS.inc()
                     self.on_mail(stop)
         finally:
             close_quietly(client)

@@ -19,7 +19,7 @@ from typing import IO
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings
-from service import leases
+from service import leases, metrics
 from service.errors import IntakeError, StorageError
 from service.models import utcnow
 from service.pipeline import Pipeline
@@ -56,6 +56,7 @@ class LeaderPoll:
         held = leases.take(
             self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
         )
+        metrics.LEADER.set(1 if held else 0)
         if held != self.leading:
             log.info("took the mailbox's lease" if held else "the mailbox is polled by another worker",
                      extra={"mailbox": self.name, "worker": self.holder})  # fmt: skip
@@ -112,6 +113,7 @@ class LeaderPoll:
         started = time.monotonic()
         try:
             result = poll_pass(self.settings, self.pipeline, stop=halt)
+            metrics.record_poll(result, time.monotonic() - started)
             log.info("pass done", extra={"stored": len(result.stored_ids), "errors": result.parse_errors})
         finally:
             done.set()

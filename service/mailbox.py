@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from config.settings import PostAction, Security, Settings
-from service import repository
+from service import metrics, repository
 from service.errors import IntakeError, MailboxError, StorageError
 from service.pipeline import Batch, Location, RawMail
 
@@ -257,10 +257,12 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
             run()
             return
         except LoginError as exc:
+            metrics.IMAP_ERRORS.labels("login").inc()
             raise MailboxError(f"IMAP login to {target.account} refused: {_reason(exc)}") from exc
         except IntakeError:
             raise
         except (OSError, IMAPClientError) as exc:
+            metrics.IMAP_ERRORS.labels("connection").inc()
             if attempt == attempts or (stop is not None and stop.is_set()):
                 raise MailboxError(
                     f"IMAP {target.host}:{target.port} failed after {attempt} attempt(s): {_reason(exc)}"

@@ -37,6 +37,7 @@ from handlers.events import Event
 from handlers.knowledge import Knowledge
 from handlers.search import SearchDocument, message_document
 from handlers.triage import Triage, triage
+from parsers.dates import as_utc
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import outbox, repository
@@ -114,12 +115,16 @@ class BatchResult:
     stored_ids: list[int] = field(default_factory=list)
     already_stored: int = 0
     parse_errors: int = 0
+    fetched: int = 0  # messages the source delivered, stored before or not
+    lags: list[float] = field(default_factory=list)  # seconds from arrival (INTERNALDATE) to commit, new ones
 
     def add(self, other: BatchResult) -> None:
         """Accumulate another batch's counts into this one."""
         self.stored_ids.extend(other.stored_ids)
         self.already_stored += other.already_stored
         self.parse_errors += other.parse_errors
+        self.fetched += other.fetched
+        self.lags.extend(other.lags)
 
 
 def process_one(raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge) -> Processed:
@@ -261,13 +266,14 @@ class Pipeline:
         """Stage 5: wait for the parsers, then store the batch, its outbox rows and its position in ONE transaction."""
         processed = pending.parsing.results()  # the raw bytes are in the archive once these are back
         mails, todo = pending.batch.mails, pending.todo
-        result = BatchResult(already_stored=len(mails) - len(todo))
+        result = BatchResult(already_stored=len(mails) - len(todo), fetched=len(mails))
         try:
             with Session(self.engine) as session:
                 known = repository.ids_by_sha(session=session, digests=pending.digests)  # an earlier batch may
                 fresh = [p for p in processed if p.sha256 not in known]  # have stored some while this one parsed
                 result.already_stored += len(processed) - len(fresh)
                 rows = repository.add_messages(session=session, items=[_new_message(p, todo, pending) for p in fresh])
+                fresh_mails = [todo[p.sha256] for p in fresh]
                 self._queue_acknowledgments(session, rows, fresh)
                 for row in rows:
                     known[row.sha256] = row.id  # type: ignore[assignment]
@@ -278,6 +284,8 @@ class Pipeline:
                 session.commit()
         except SQLAlchemyError as exc:
             raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+        committed = utcnow()
+        result.lags = [(committed - as_utc(m.internaldate)).total_seconds() for m in fresh_mails if m.internaldate]
         log.info(
             "batch stored",
             extra={

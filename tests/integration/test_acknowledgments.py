@@ -37,31 +37,6 @@ def asking(number: int, question: str) -> bytes:
     return make_message(number, body=body, subject=ASKING)
 
 
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def ack_settings(imap_settings, smtp):
-    def build(**overrides):
-        values = {
-            "ack_mode": "send",
-            "smtp_host": smtp.host,
-            "smtp_port": smtp.port,
-            "smtp_security": "none",
-            "ack_from": "frontier.tech@wipo.int",
-            "ack_retry_seconds": 0,
-            "ack_per_sender_hours": 0,
-        }
-        values.update(overrides)
-        return imap_settings(**values)
-
-    return build
-
-
 def _labels() -> list[dict]:
     return [json.loads(line) for line in (LABELLED / "labels.jsonl").read_text().splitlines() if line.strip()]
 

@@ -31,6 +31,9 @@ def _start(env: dict[str, str], log: Path | None = None) -> subprocess.Popen[byt
 
 
 def _holder(url: str) -> tuple[str, datetime | None] | None:
+    """Who holds the lease and when it last polled (None: nobody yet, or the workers still migrating)."""
+    if count_or_zero(url, "poll_lease") == 0:
+        return None
     found = rows(url, "SELECT holder, last_poll_at FROM poll_lease")
     return (found[0][0], found[0][1]) if found else None
 
