@@ -340,16 +340,13 @@ def _record_position(session: Session, pending: Pending, known: dict[str, int]) 
     """Where each message of an IMAP batch sits, and the mailbox position past the batch."""
     location = pending.batch.location
     assert location is not None
+    where = {"account": location.account, "folder": location.folder, "uidvalidity": location.uidvalidity}
+    recorded = repository.known_uids(session=session, uids=[m.uid for m in pending.batch.mails if m.uid], **where)
     for mail, digest in zip(pending.batch.mails, pending.digests, strict=True):
-        if mail.uid is not None:
+        if mail.uid is not None and mail.uid not in recorded:
+            recorded.add(mail.uid)
             repository.add_location(
-                session=session,
-                message_id=known[digest],
-                account=location.account,
-                folder=location.folder,
-                uidvalidity=location.uidvalidity,
-                uid=mail.uid,
-                internaldate=mail.internaldate,
+                session=session, message_id=known[digest], uid=mail.uid, internaldate=mail.internaldate, **where
             )
     repository.advance_mailbox(
         session=session,

@@ -212,26 +212,18 @@ def add_location(
     uid: int,
     internaldate: datetime | None,
 ) -> None:
-    """Record that a message sits at (account, folder, UIDVALIDITY, UID), once."""
-    exists = session.exec(
-        select(MessageLocation.id).where(
-            MessageLocation.account == account,
-            MessageLocation.folder == folder,
-            MessageLocation.uidvalidity == uidvalidity,
-            MessageLocation.uid == uid,
+    """Record that a message sits at (account, folder, UIDVALIDITY, UID); the caller knows it is not recorded yet
+    (:func:`known_uids`, one query per batch)."""
+    session.add(
+        MessageLocation(
+            message_id=message_id,
+            account=account,
+            folder=folder,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            internaldate=as_utc(internaldate),
         )
-    ).first()
-    if exists is None:
-        session.add(
-            MessageLocation(
-                message_id=message_id,
-                account=account,
-                folder=folder,
-                uidvalidity=uidvalidity,
-                uid=uid,
-                internaldate=as_utc(internaldate),
-            )
-        )
+    )
 
 
 def mailbox_state(*, session: Session, account: str, folder: str) -> MailboxState | None:
