@@ -4,7 +4,8 @@ SQLite keeps them in an FTS5 table; PostgreSQL in a ``tsvector`` column (the ``s
 words are already folded, and pairs of characters for Chinese) with a GIN index. A row is written with its
 message, in the same transaction (:func:`service.repository.add_messages`), and the whole index is rebuilt by a
 migration whenever the way words are cut changes. Subject, sender and body never change after a message is
-stored, so nothing else writes to it. Any other database searches by substring.
+stored, except when a purge removes its text under the retention policy: :func:`replace` then indexes what is
+left. Any other database searches by substring.
 """
 
 from __future__ import annotations
@@ -69,6 +70,21 @@ def add(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> N
     params = [{"id": i, "s": d.subject, "f": d.sender, "b": d.body, "a": d.attachments} for i, d in rows]
     if params:
         connection.execute(_INSERT, params)
+
+
+def replace(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> None:
+    """Index messages again by id, their old words dropped (a purge removed text they held)."""
+    if not enabled(connection):
+        return
+    rows = list(rows)
+    ids = [{"id": i} for i, _ in rows]
+    if not ids:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"DELETE FROM {PG_TABLE} WHERE message_id = :id"), ids)
+    else:
+        connection.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), ids)
+    add(connection, rows)
 
 
 def rebuild(connection: Connection, batch: int = 2000) -> int:
