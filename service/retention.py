@@ -274,6 +274,8 @@ def apply(engine: Engine, archive: Archive, planned: Plan, *, recent: timedelta 
             _reindex(session, changed, files)
             session.commit()
     outcome.kinds = dict(kinds)
+    if kinds.get(Kind.RAW_MESSAGES.value) or kinds.get(Kind.ATTACHMENTS.value):
+        search_index.forget_replaced(engine)
     with Session(engine) as session:
         used = _still_used(session, set(planned.blobs))
     cutoff = (planned.now - recent).timestamp()
@@ -300,4 +302,7 @@ def apply(engine: Engine, archive: Archive, planned: Plan, *, recent: timedelta 
             blobs_kept_recent=outcome.kept_recent,
         )
         session.commit()
+    if engine.dialect.name == "sqlite":  # the old pages' copies in the write-ahead log go too, if no reader holds it
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return outcome

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, or_, text
+from sqlalchemy import Connection, Engine, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -85,6 +85,27 @@ def replace(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) 
     else:
         connection.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), ids)
     add(connection, rows)
+
+
+MERGE_PAGES = 500  # pages one step of SQLite's incremental merge writes: a short transaction each
+MAX_MERGES = 100_000
+
+
+def forget_replaced(engine: Engine) -> None:
+    """Drop the words of replaced documents from SQLite's index itself: FTS5 marks them deleted but keeps them in
+    its older segments until those are merged, so merge them all, a step per short transaction (other writers
+    wait milliseconds, not the whole merge), with the freed pages zeroed. PostgreSQL replaces the row; its old
+    version goes at the next ``VACUUM``."""
+    if engine.dialect.name != "sqlite":
+        return
+    for _ in range(MAX_MERGES):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA secure_delete = ON")
+            before = connection.execute(text("SELECT total_changes()")).scalar_one()
+            connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('merge', -{MERGE_PAGES})"))
+            done = connection.execute(text("SELECT total_changes()")).scalar_one() - before
+        if done < 2:  # nothing left to merge (SQLite's documented test for it)
+            return
 
 
 def rebuild(connection: Connection, batch: int = 2000) -> int:

@@ -29,6 +29,7 @@ from service.web.app import create_app
 from service.web.security import hash_password
 from tests.conftest import REPO, SAMPLES, cli, intake_env
 from tests.support.db import engine, rows
+from tests.support.messages import make_message
 
 pytestmark = pytest.mark.integration
 SECRET = "test-secret-that-is-long-enough-for-itsdangerous-0123456789"
@@ -49,6 +50,7 @@ delegate_details_days = 0
 """
 PDF_SAMPLE = SAMPLES / "cur" / "001-nomination-es-chile-pdf.eml"
 NO_EVENT_SAMPLE = "019-question-en-zoom-link.eml"
+MARK = "zqxjkvbwmfpg"  # a word of one message's text only, looked for in the database file's bytes
 
 
 def _keeper() -> bytes:
@@ -89,8 +91,10 @@ def mailbox(make_settings, tmp_path: Path):
     settings = make_settings(config=events, web_secret=SECRET, web_secure_cookies=False)
     keeper = tmp_path / "keeper.eml"
     keeper.write_bytes(_keeper())
+    marked = tmp_path / "marked.eml"
+    marked.write_bytes(make_message(1, subject="Circular C. 9284: a question", body=f"Dear colleagues, {MARK}?"))
     env = intake_env(settings)
-    done = cli("import", str(SAMPLES), str(keeper), env=env)
+    done = cli("import", str(SAMPLES), str(keeper), str(marked), env=env)
     assert done.returncode == 0, done.stderr
     (no_event,) = [i for (i,) in rows(settings, "SELECT id FROM message WHERE origin LIKE :o", o=f"%{NO_EVENT_SAMPLE}")]
     with engine(settings.effective_database_url).begin() as db:
@@ -130,6 +134,9 @@ def test_a_dry_run_changes_nothing_and_apply_removes_only_what_is_past_its_reten
     shared = {sha for mid, sha, _ in files if mid == keeper}
     assert len(shared) == 1 and shared <= {sha for mid, sha, _ in files if mid in ours}  # one PDF, one blob
     people = sum(len(m[9].get("delegates") or []) for i, m in before.items() if i in ours)
+    url = settings.effective_database_url
+    if url.startswith("sqlite:///"):
+        assert MARK[-8:].encode() in Path(url.removeprefix("sqlite:///")).read_bytes()  # in the text and the index
 
     dry = cli("purge", env=env)
     assert dry.returncode == 0, dry.stderr
@@ -160,6 +167,8 @@ def test_a_dry_run_changes_nothing_and_apply_removes_only_what_is_past_its_reten
         assert (extracted == "") == (mid in ours)
         assert (sha in remaining) == (mid not in ours or sha in shared), (mid, sha)  # the shared PDF stays
     assert shared <= remaining
+    if url.startswith("sqlite:///"):  # nowhere in the database file: not in free pages, the log or the index
+        assert MARK[-8:].encode() not in Path(url.removeprefix("sqlite:///")).read_bytes()
     audit = _audit(settings)
     assert sorted(mid for action, mid in audit if action == "purged") == sorted(ours)
     assert [a for a in audit if a[0] == "purge"] == [("purge", None)]
