@@ -116,28 +116,32 @@ def _label(item: Due) -> str:
     return item.event if item.clock.rule != "arrival" and item.event else NO_EVENT
 
 
-def plan(engine: Engine, archive: Archive, events: Sequence[Event], no_event: Retention, *, now: datetime) -> Plan:
-    """What is past its retention at ``now``: per event and kind, the messages, files, people, blobs and bytes."""
-    with Session(engine) as session:
-        rows, attachments = _rows(session)
-    found = due((r.held for r in rows), events, no_event, now)
-    purging = {d.id: d for d in found}
-    kept: set[str] = set()  # digests that data still kept after this run refers to
-    now_purged: dict[str, tuple[str, Kind]] = {}  # digests of data this run purges → where they are counted
-    earlier: dict[str, tuple[str, Kind]] = {}  # digests of data an earlier run purged (their blob may be left)
+def _digests(
+    rows: Sequence[_Row], attachments: dict[int, list[str]], purging: dict[int, Due]
+) -> tuple[set[str], dict[str, tuple[str, Kind]], dict[str, tuple[str, Kind]]]:
+    """The archive digests that data kept after this run refers to; those of data this run purges (with the
+    event and kind they are counted under); those of data an earlier run purged (their blob may be left)."""
+    kept: set[str] = set()
+    now: dict[str, tuple[str, Kind]] = {}
+    earlier: dict[str, tuple[str, Kind]] = {}
     for row in rows:
         item = purging.get(row.held.id)
-        purged_now = item.kinds if item else frozenset()
         for kind, digests in ((Kind.RAW_MESSAGES, [row.sha256]), (Kind.ATTACHMENTS, attachments.get(row.held.id, []))):
             for digest in digests:
-                if kind in purged_now:
-                    now_purged.setdefault(digest, (_label(item), kind))  # type: ignore[arg-type]
+                if item is not None and kind in item.kinds:
+                    now.setdefault(digest, (_label(item), kind))
                 elif kind in row.held.holds:
                     kept.add(digest)
                 else:
                     earlier.setdefault(digest, (EARLIER, kind))
-    where = earlier | now_purged
-    by_id = {r.held.id: r for r in rows}
+    return kept, now, earlier
+
+
+def _tallies(
+    found: Sequence[Due], rows: Sequence[_Row], attachments: dict[int, list[str]]
+) -> defaultdict[tuple[str, Kind], Tally]:
+    """Messages, attachment files and people per event and kind."""
+    fields = {r.held.id: r.fields for r in rows}
     tallies: dict[tuple[str, Kind], Tally] = defaultdict(Tally)
     for d in found:
         for kind in d.kinds:
@@ -146,7 +150,18 @@ def plan(engine: Engine, archive: Archive, events: Sequence[Event], no_event: Re
             if kind is Kind.ATTACHMENTS:
                 tally.attachments += len(attachments.get(d.id, []))
             elif kind is Kind.DELEGATE_DETAILS:
-                tally.people += named_people(by_id[d.id].fields)
+                tally.people += named_people(fields[d.id])
+    return tallies
+
+
+def plan(engine: Engine, archive: Archive, events: Sequence[Event], no_event: Retention, *, now: datetime) -> Plan:
+    """What is past its retention at ``now``: per event and kind, the messages, files, people, blobs and bytes."""
+    with Session(engine) as session:
+        rows, attachments = _rows(session)
+    found = due((r.held for r in rows), events, no_event, now)
+    kept, purged_now, earlier = _digests(rows, attachments, {d.id: d for d in found})
+    where = earlier | purged_now
+    tallies = _tallies(found, rows, attachments)
     blobs: dict[str, tuple[str, Kind]] = {}
     for digest in sorted(removable_blobs(where, kept)):
         size = archive.size(digest)
@@ -155,7 +170,7 @@ def plan(engine: Engine, archive: Archive, events: Sequence[Event], no_event: Re
         blobs[digest] = where[digest]
         tallies[where[digest]].blobs += 1
         tallies[where[digest]].bytes += size
-    return Plan(now, found, dict(tallies), blobs, shared=len(now_purged.keys() & kept))
+    return Plan(now, found, dict(tallies), blobs, shared=len(purged_now.keys() & kept))
 
 
 def _batches(items: Sequence[Due], size: int = BATCH) -> Iterator[Sequence[Due]]:
@@ -246,40 +261,39 @@ def _still_used(session: Session, digests: set[str]) -> set[str]:
     return used
 
 
-def apply(engine: Engine, archive: Archive, planned: Plan, *, recent: timedelta = RECENT) -> Outcome:
-    """Carry out ``planned``: the database first (batch by batch, each committed), then the archive blobs, then
-    the summary audit entry."""
-    outcome = Outcome(kept_shared=planned.shared)
-    kinds: dict[str, int] = defaultdict(int)
-    for chunk in _batches(planned.due):
-        with Session(engine) as session:
-            if engine.dialect.name == "sqlite":
-                session.connection().exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed
-            ids = [d.id for d in chunk]
-            messages = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids)).with_for_update())}
-            files: dict[int, list[Attachment]] = defaultdict(list)
-            for attachment in session.exec(select(Attachment).where(Attachment.message_id.in_(ids))):
-                files[attachment.message_id].append(attachment)
-            changed = []
-            for item in chunk:
-                message = messages.get(item.id)
-                done = _purge_one(session, message, item, files[item.id], planned.now) if message else []
-                for kind in done:
-                    kinds[kind.value] += 1
-                if done:
-                    outcome.messages += 1
-                    if {Kind.RAW_MESSAGES, Kind.ATTACHMENTS} & set(done):
-                        changed.append(message)
-            session.flush()
-            _reindex(session, changed, files)
-            session.commit()
-    outcome.kinds = dict(kinds)
-    if kinds.get(Kind.RAW_MESSAGES.value) or kinds.get(Kind.ATTACHMENTS.value):
-        search_index.forget_replaced(engine)
+def _purge_batch(engine: Engine, chunk: Sequence[Due], now: datetime, kinds: dict[str, int]) -> int:
+    """One batch of messages purged and committed (their rows locked on PostgreSQL); returns how many changed."""
     with Session(engine) as session:
-        used = _still_used(session, set(planned.blobs))
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed
+        ids = [d.id for d in chunk]
+        messages = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids)).with_for_update())}
+        files: dict[int, list[Attachment]] = defaultdict(list)
+        for attachment in session.exec(select(Attachment).where(Attachment.message_id.in_(ids))):
+            files[attachment.message_id].append(attachment)
+        changed, reindex = 0, []
+        for item in chunk:
+            message = messages.get(item.id)
+            done = _purge_one(session, message, item, files[item.id], now) if message else []
+            for kind in done:
+                kinds[kind.value] += 1
+            changed += bool(done)
+            if {Kind.RAW_MESSAGES, Kind.ATTACHMENTS} & set(done):
+                reindex.append(message)
+        session.flush()
+        _reindex(session, reindex, files)
+        session.commit()
+    return changed
+
+
+def _remove_blobs(engine: Engine, archive: Archive, planned: Plan, recent: timedelta, outcome: Outcome) -> None:
+    """The planned blobs that nothing kept refers to now and that were not stored again within ``recent``."""
+    digests = set(planned.blobs)
+    with Session(engine) as session:
+        used = _still_used(session, digests)
+    outcome.kept_shared += len(used)
     cutoff = (planned.now - recent).timestamp()
-    for digest in sorted(set(planned.blobs) - used):
+    for digest in sorted(digests - used):
         modified = archive.modified(digest)
         if modified is None:
             continue
@@ -288,7 +302,19 @@ def apply(engine: Engine, archive: Archive, planned: Plan, *, recent: timedelta 
             continue
         outcome.bytes_removed += archive.delete(digest)
         outcome.blobs_removed += 1
-    outcome.kept_shared += len(used & set(planned.blobs))
+
+
+def apply(engine: Engine, archive: Archive, planned: Plan, *, recent: timedelta = RECENT) -> Outcome:
+    """Carry out ``planned``: the database first (batch by batch, each committed), then the archive blobs, then
+    the summary audit entry."""
+    outcome = Outcome(kept_shared=planned.shared)
+    kinds: dict[str, int] = defaultdict(int)
+    for chunk in _batches(planned.due):
+        outcome.messages += _purge_batch(engine, chunk, planned.now, kinds)
+    outcome.kinds = dict(kinds)
+    if kinds.get(Kind.RAW_MESSAGES.value) or kinds.get(Kind.ATTACHMENTS.value):
+        search_index.forget_replaced(engine)
+    _remove_blobs(engine, archive, planned, recent, outcome)
     with Session(engine) as session:
         repository.audit(
             session=session,
