@@ -640,8 +640,8 @@ def purge(
         bool, typer.Option("--apply", "--yes", "-y", help="Remove it; without this, a dry run that changes nothing.")
     ] = False,
 ) -> None:
-    """Remove raw mail, attachments and delegates' details past their retention (the events file's
-    [events.retention], INTAKE_RETENTION_…_DAYS for mail with no event); a dry run unless --apply. Audited."""
+    """Remove raw mail, attachments and delegates' details past their retention (each event's retention table in
+    the events file; INTAKE_RETENTION_…_DAYS for mail with no event); a dry run unless --apply. Audited."""
     settings = _settings()
     try:
         events = load_events(settings.config)
