@@ -21,6 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from handlers.retention import MAX_DAYS, Retention
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 SAMPLE_MAILBOX = PACKAGE_DIR / "samples" / "mailbox"
 DEFAULT_EVENTS_FILE = PACKAGE_DIR / "events.toml"
@@ -155,6 +157,16 @@ class Settings(BaseSettings):
     triage_model: bool = Field(True, description="Use the learned triage model (promoted, else shipped); off: rules.")
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
+    # retention of mail attributed to no event (an event's own is in the events file), counted from arrival
+    retention_raw_messages_days: int | None = Field(
+        None, ge=0, le=MAX_DAYS, description="Days raw mail with no event is kept after arrival; unset: kept."
+    )
+    retention_attachments_days: int | None = Field(
+        None, ge=0, le=MAX_DAYS, description="Days attachments of mail with no event are kept; unset: kept."
+    )
+    retention_delegate_details_days: int | None = Field(
+        None, ge=0, le=MAX_DAYS, description="Days delegates' details of mail with no event are kept; unset: kept."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -262,6 +274,15 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The configured URL, or a SQLite file in the data folder."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'intake.db').resolve()}"
+
+    @property
+    def no_event_retention(self) -> Retention:
+        """The retention of mail attributed to no event (``INTAKE_RETENTION_…_DAYS``)."""
+        return Retention(
+            raw_messages_days=self.retention_raw_messages_days,
+            attachments_days=self.retention_attachments_days,
+            delegate_details_days=self.retention_delegate_details_days,
+        )
 
     @property
     def archive_dir(self) -> Path:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator
 
 from handlers.registry import SUBMISSIONS
+from handlers.retention import Retention
 
 
 class Event(BaseModel):
@@ -32,6 +33,9 @@ class Event(BaseModel):
     )
     theme_names: dict[str, list[str]] = Field(default_factory=dict, description="The theme's key words per language.")
     deadlines: dict[str, date] = Field(default_factory=dict)
+    retention: Retention = Field(
+        default_factory=Retention, description="Days its mail's personal data is kept after the event's end."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -62,10 +66,13 @@ class Event(BaseModel):
         first = self.open_from or (self.starts - timedelta(days=60))
         return datetime.combine(first, time(0), tzinfo=ZoneInfo(self.timezone))
 
+    def ends_at(self) -> datetime:
+        """The end of the event's last day: midnight after it, local time (where its retention starts)."""
+        return datetime.combine(self.ends + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.timezone))
+
     def is_open(self, when: datetime) -> bool:
         """Whether ``when`` falls between the opening and the end of the event's last day."""
-        end = datetime.combine(self.ends + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.timezone))
-        return self.opens_at() <= when < end
+        return self.opens_at() <= when < self.ends_at()
 
 
 def deadline_status(category: str, received_at: datetime | None, event: Event | None) -> str:

@@ -1,10 +1,11 @@
 """The raw archive: bytes stored content-addressed by SHA-256 under the data folder, before anything else.
 
 A blob is written to a temporary file in the same folder, then renamed into place, so a crash leaves either
-the whole blob or nothing; writing the same bytes twice is a no-op. Each blob is flushed to disk on its own
-(``fsync=True``) or a batch of them at once (``fsync=False``, then :meth:`Archive.sync`: one ``syncfs`` of the
-archive's file system for the whole batch, before the database hears of any of it). The path is built
-from the hex digest only, so no name from a message can reach the file system.
+the whole blob or nothing; writing the same bytes twice only refreshes the blob's time (so a purge can tell a
+blob stored again just now, whose new row it may not see yet, from one long unused). Each blob is flushed to
+disk on its own (``fsync=True``) or a batch of them at once (``fsync=False``, then :meth:`Archive.sync`: one
+``syncfs`` of the archive's file system for the whole batch, before the database hears of any of it). The path
+is built from the hex digest only, so no name from a message can reach the file system.
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ class Archive:
         """Store ``data`` (idempotent) and return its digest."""
         digest = digest or sha256_hex(data)
         path = self.path_for(digest)
-        if path.exists():
+        try:
+            os.utime(path)  # already stored: it is in use again now (see service.retention)
+            return digest
+        except FileNotFoundError:
+            pass  # not stored yet: write it
+        except OSError:  # another user's blob: the bytes are there, which is what storing needs
             return digest
         try:
             if path.parent not in _MADE:
@@ -108,3 +114,30 @@ class Archive:
     def has(self, digest: str) -> bool:
         """Whether a blob with this digest is stored."""
         return self.path_for(digest).exists()
+
+    def size(self, digest: str) -> int | None:
+        """The blob's size in bytes; None when there is none."""
+        try:
+            return self.path_for(digest).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def modified(self, digest: str) -> float | None:
+        """When the blob was written or last stored again (a POSIX time); None when there is none."""
+        try:
+            return self.path_for(digest).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def delete(self, digest: str) -> int:
+        """Remove the blob with this digest (the purge's, once nothing kept refers to it); returns the bytes
+        freed, 0 when there was none."""
+        path = self.path_for(digest)
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            raise StorageError(f"cannot remove archive blob {digest[:12]}… under {self.root}: {exc}") from exc
+        return size

@@ -26,14 +26,16 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from config.events import EventsError
+from config.events import EventsError, load_events
 from config.knowledge import DEFAULT_MODEL, load_knowledge
 from config.settings import AckMode, Settings, SettingsError, load_settings
+from handlers.events import Event
 from handlers.knowledge import Knowledge
 from handlers.learning import Scores
 from handlers.model import ModelError
 from handlers.registry import CATEGORIES, FieldsError
-from service import logs, metrics, outbox, repository, review, users
+from handlers.retention import KINDS, Kind
+from service import logs, metrics, outbox, repository, retention, review, users
 from service.archive import Archive
 from service.db import open_database, schema_revision
 from service.errors import IntakeError, StorageError
@@ -41,7 +43,7 @@ from service.export import write_jsonl
 from service.idle import IdleWatch
 from service.leader import LeaderPoll, job_interval, only_worker_on_sqlite
 from service.model_store import model_in_use
-from service.models import Acknowledgment, Message
+from service.models import Acknowledgment, Message, utcnow
 from service.outbox import AckPolicy
 from service.pipeline import BatchResult, Pipeline
 from service.pipeline import Progress as ProgressFn
@@ -352,8 +354,10 @@ def retriage_(
         out.print(f"  {line}", highlight=False, soft_wrap=True)
     out.print(
         f"examined {report.examined}, changed {report.changed}, kept {report.kept_corrected} corrected by "
-        f"staff, {report.failed} could not be read",
+        f"staff, {report.failed} could not be read"
+        + (f", {report.purged} left out (their mail was purged under the retention policy)" if report.purged else ""),
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -614,6 +618,97 @@ def status_(
     if check and not poll_is_recent(settings, now):
         age = now.last_poll_age_seconds
         raise _fail("no recent poll: " + ("never polled" if age is None else f"last one {age:.0f} s ago"), 1)
+
+
+def _size(count: int) -> str:
+    """Bytes as people read them (1.2 MiB)."""
+    amount = float(count)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if amount < 1024 or unit == "GiB":
+            return f"{count} bytes" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{count} bytes"
+
+
+def _retention_lines(settings: Settings, events: list[Event]) -> list[str]:
+    """Which retention applies to which mail, as the purge reads the configuration."""
+    lines = [f"{e.id}: {e.retention.describe()}, from the end of {e.ends.isoformat()} ({e.timezone})" for e in events]
+    lines.append(f"mail with no event: {settings.no_event_retention.describe()}, from arrival")
+    return lines
+
+
+def _plan_table(planned: retention.Plan) -> Table:
+    t = Table(title=f"Past its retention at {planned.now:%Y-%m-%d %H:%M} UTC", box=box.SIMPLE_HEAD)
+    for column in ("event", "kind", "messages", "files", "people", "blobs", "bytes"):
+        t.add_column(column, justify="left" if column in ("event", "kind") else "right")
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    for (event, kind), n in sorted(planned.tallies.items(), key=lambda item: (item[0][0], order[item[0][1]])):
+        t.add_row(
+            event,
+            kind.value,
+            str(n.messages),
+            str(n.attachments) if kind is Kind.ATTACHMENTS else "—",
+            str(n.people) if kind is Kind.DELEGATE_DETAILS else "—",
+            "—" if kind is Kind.DELEGATE_DETAILS else str(n.blobs),
+            "—" if kind is Kind.DELEGATE_DETAILS else str(n.bytes),
+        )
+    return t
+
+
+@app.command("purge")
+def purge(
+    apply: Annotated[
+        bool, typer.Option("--apply", "--yes", "-y", help="Remove it; without this, a dry run that changes nothing.")
+    ] = False,
+) -> None:
+    """Remove raw mail, attachments and delegates' details past their retention (each event's retention table in
+    the events file; INTAKE_RETENTION_…_DAYS for mail with no event); a dry run unless --apply. Audited."""
+    settings = _settings()
+    try:
+        events = load_events(settings.config)
+    except EventsError as exc:
+        raise _fail(f"configuration: INTAKE_CONFIG: {exc}") from None
+    engine, archive = _database(settings), Archive(settings.archive_dir)
+    for line in _retention_lines(settings, events):
+        out.print(f"retention of {line}", highlight=False, soft_wrap=True)
+    planned = retention.plan(engine, archive, events, settings.no_event_retention, now=utcnow())
+    if planned.tallies:
+        out.print(_plan_table(planned))
+    if planned.shared:
+        out.print(
+            f"{planned.shared} blob(s) of this data stay: mail still within its retention has the same bytes",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not apply:
+        what = (
+            f"would purge {len(planned.due)} message(s) and remove {len(planned.blobs)} blob(s) "
+            f"({_size(planned.blob_bytes)})"
+            if planned.tallies
+            else "nothing is past its retention"
+        )
+        out.print(f"dry run: {what}; nothing was changed (--apply removes it)", highlight=False, soft_wrap=True)
+        return
+    try:
+        done = retention.apply(engine, archive, planned)
+    except IntakeError as exc:
+        raise _fail(str(exc), 1) from None
+    kinds = ", ".join(f"{kind.value} {done.kinds[kind.value]}" for kind in KINDS if kind.value in done.kinds)
+    purged = f"purged {done.messages} message(s) ({kinds})" if done.messages else "purged no message"
+    out.print(
+        f"{purged}; removed {done.blobs_removed} blob(s) ({_size(done.bytes_removed)}); audited as actor "
+        f"{retention.ACTOR}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if done.kept_recent:
+        minutes = round(retention.RECENT.total_seconds() / 60)
+        out.print(
+            f"{done.kept_recent} blob(s) written or stored again in the last {minutes} minutes stay for now (a worker "
+            "may be storing mail that has the same bytes); the next run removes them",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 db_app = typer.Typer(help="The database's schema.", no_args_is_help=True)

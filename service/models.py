@@ -157,6 +157,15 @@ class Message(SQLModel, table=True):
     delegates_female: int = 0
     delegates_male: int = 0
     delegates_unknown: int = 0
+    # when each kind of its personal data was removed under the retention policy (``frontier-intake purge``,
+    # handlers.retention.Kind): None while it is kept
+    raw_messages_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attachments_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delegate_details_purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    def purged_at(self, kind: str) -> datetime | None:
+        """When ``kind`` (``raw_messages`` | ``attachments`` | ``delegate_details``) was purged; None: kept."""
+        return getattr(self, f"{kind}_purged_at")
 
 
 class Attachment(SQLModel, table=True):

@@ -21,6 +21,7 @@ from service.errors import StorageError
 from service.models import Correction, Message, Note, utcnow
 from service.outbox import AckPolicy
 from service.stored import read_parsed
+from service.web.display import geneva_time
 
 STATUSES = ("new", "in_review", "accepted", "rejected", "needs_info", "duplicate")
 MAX_ROW_ID = 2**63 - 1  # the databases' integer: a larger message number is refused, not a crash
@@ -86,6 +87,9 @@ def sync_ack(session: Session, *, message: Message, who: str, acks: AckPolicy | 
     """The outbox follows a reclassification (see ``outbox.after_reclassify``); None when acks are off."""
     if acks is None:
         return None
+    if message.raw_messages_purged_at is not None:
+        day = geneva_time(message.raw_messages_purged_at, "%Y-%m-%d")
+        return f"no acknowledgment: the mail was removed under the retention policy on {day}"
     try:
         return outbox.after_reclassify(
             session, policy=acks, message=message, read=lambda: read_parsed(archive, message), who=who, now=utcnow()
@@ -126,7 +130,13 @@ def reclassify(
 
 
 def edit_fields(session: Session, *, message: Message, who: str, text: str) -> None:
-    """Replace the fields with ``text`` (JSON), checked against the category's contract (``FieldsError``)."""
+    """Replace the fields with ``text`` (JSON), checked against the category's contract (``FieldsError``); refused
+    once the delegates' details were purged (names typed back in would outlive the retention policy)."""
+    if message.delegate_details_purged_at is not None:
+        raise ReviewError(
+            "the delegates' details were removed under the retention policy on "
+            f"{geneva_time(message.delegate_details_purged_at, '%Y-%m-%d')}: the fields are no longer edited"
+        )
     try:
         fields = validate_fields(message.category, json.loads(text))
     except json.JSONDecodeError as exc:

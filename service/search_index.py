@@ -4,7 +4,8 @@ SQLite keeps them in an FTS5 table; PostgreSQL in a ``tsvector`` column (the ``s
 words are already folded, and pairs of characters for Chinese) with a GIN index. A row is written with its
 message, in the same transaction (:func:`service.repository.add_messages`), and the whole index is rebuilt by a
 migration whenever the way words are cut changes. Subject, sender and body never change after a message is
-stored, so nothing else writes to it. Any other database searches by substring.
+stored, except when a purge removes its text under the retention policy: :func:`replace` then indexes what is
+left. Any other database searches by substring.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, or_, text
+from sqlalchemy import Connection, Engine, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -69,6 +70,42 @@ def add(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> N
     params = [{"id": i, "s": d.subject, "f": d.sender, "b": d.body, "a": d.attachments} for i, d in rows]
     if params:
         connection.execute(_INSERT, params)
+
+
+def replace(connection: Connection, rows: Iterable[tuple[int, SearchDocument]]) -> None:
+    """Index messages again by id, their old words dropped (a purge removed text they held)."""
+    if not enabled(connection):
+        return
+    rows = list(rows)
+    ids = [{"id": i} for i, _ in rows]
+    if not ids:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"DELETE FROM {PG_TABLE} WHERE message_id = :id"), ids)
+    else:
+        connection.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), ids)
+    add(connection, rows)
+
+
+MERGE_PAGES = 500  # pages one step of SQLite's incremental merge writes: a short transaction each
+MAX_MERGES = 100_000
+
+
+def forget_replaced(engine: Engine) -> None:
+    """Drop the words of replaced documents from SQLite's index itself: FTS5 marks them deleted but keeps them in
+    its older segments until those are merged, so merge them all, a step per short transaction (other writers
+    wait milliseconds, not the whole merge), with the freed pages zeroed. PostgreSQL replaces the row; its old
+    version goes at the next ``VACUUM``."""
+    if engine.dialect.name != "sqlite":
+        return
+    for _ in range(MAX_MERGES):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA secure_delete = ON")
+            before = connection.execute(text("SELECT total_changes()")).scalar_one()
+            connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('merge', -{MERGE_PAGES})"))
+            done = connection.execute(text("SELECT total_changes()")).scalar_one() - before
+        if done < 2:  # nothing left to merge (SQLite's documented test for it)
+            return
 
 
 def rebuild(connection: Connection, batch: int = 2000) -> int:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from handlers.evaluation import Label, Report
 from handlers.knowledge import Knowledge
+from handlers.retention import without_people
 from handlers.triage import Triage, triage
 from parsers.message import MessageParseError, parse_message
 from service import repository
@@ -33,6 +34,7 @@ class RetriageReport:
     changed: int = 0
     kept_corrected: int = 0
     failed: int = 0
+    purged: int = 0  # left out: their raw mail was removed under the retention policy
     moves: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
@@ -48,7 +50,8 @@ def retriage(engine: Engine, archive: Archive, knowledge: Knowledge, *, since: d
         query = select(Message.id).where(Message.status == "parsed").order_by(Message.id)
         if since is not None:
             query = query.where(Message.received_at >= since)
-        ids = list(session.exec(query))
+        ids = list(session.exec(query.where(Message.raw_messages_purged_at.is_(None))))
+        report.purged = len(list(session.exec(query.where(Message.raw_messages_purged_at.is_not(None)))))
     for start in range(0, len(ids), 200):
         with Session(engine) as session:
             for message in session.exec(select(Message).where(Message.id.in_(ids[start : start + 200]))):
@@ -62,6 +65,8 @@ def retriage(engine: Engine, archive: Archive, knowledge: Knowledge, *, since: d
                     continue
                 before = _snapshot(message)
                 repository.apply_triage(message, decision)
+                if message.delegate_details_purged_at is not None:  # read again from the mail: purged again
+                    repository.set_fields(message, without_people(message.fields))
                 after = _snapshot(message)
                 if before != after:
                     report.changed += 1

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from handlers.retention import KINDS
 from service.models import Message
 from service.web.deps import RowId, SignedIn
 from service.web.queue import Filters, filtered, page_of
@@ -50,4 +51,9 @@ def api_message(request: Request, message_id: RowId, user: SignedIn) -> dict[str
         message = session.get(Message, message_id)
     if message is None:
         raise HTTPException(404, "no such message")
-    return api_record(message) | {"body_text": message.body_text, "signals": message.signals}
+    purged = {kind.value: message.purged_at(kind) for kind in KINDS}
+    return api_record(message) | {
+        "body_text": message.body_text,
+        "signals": message.signals,
+        "purged": {kind: when.isoformat() for kind, when in purged.items() if when is not None},
+    }

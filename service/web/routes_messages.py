@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from sqlmodel import Session, select
 
 from handlers.registry import ACKNOWLEDGED, CATEGORIES, FieldsError
@@ -14,7 +14,7 @@ from service import review
 from service.models import Acknowledgment, Attachment, AuditEvent, Message, Note
 from service.review import STATUSES, ReviewError
 from service.web.deps import Csrf, RowId, SignedIn
-from service.web.display import ack_text, frame_doc
+from service.web.display import ack_text, frame_doc, geneva_time
 from service.web.field_form import field_form, fields_from_form, form_problems
 from service.web.pages import render
 from service.web.queue import neighbours, queue_filters
@@ -93,8 +93,14 @@ def message_page(
 def attachment(request: Request, attachment_id: RowId, user: SignedIn) -> Response:
     with Session(request.app.state.engine) as session:
         row = session.get(Attachment, attachment_id)
+        message = session.get(Message, row.message_id) if row is not None else None
     if row is None:
         raise HTTPException(404, "no such attachment")
+    purged = message.attachments_purged_at if message is not None else None
+    if purged is not None:  # its file and text are gone; the page says so beside the file's name
+        return PlainTextResponse(
+            f"{row.filename}: removed under the retention policy on {geneva_time(purged, '%Y-%m-%d')}.\n", 410
+        )
     data = request.app.state.archive.get(row.sha256)
     return Response(
         data,

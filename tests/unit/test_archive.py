@@ -1,7 +1,10 @@
-"""The raw archive: content-addressed, idempotent, and durable one blob at a time or a batch at a time."""
+"""The raw archive: content-addressed, idempotent, durable one blob at a time or a batch at a time; storing the
+same bytes again refreshes the blob's time; removal reports bytes."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,24 @@ def test_a_failed_flush_is_a_storage_error_naming_the_archive(tmp_path: Path, mo
 
 def test_the_real_flush_works_on_this_file_system(tmp_path: Path) -> None:
     archive_module.sync_file_system(tmp_path)  # raises OSError if syncfs refused the folder
+
+
+def test_storing_the_same_bytes_again_marks_the_blob_in_use_now(tmp_path) -> None:
+    archive = Archive(tmp_path, fsync=False)
+    digest = archive.put(b"a nomination")
+    long_ago = time.time() - 86_400
+    os.utime(archive.path_for(digest), (long_ago, long_ago))
+    assert archive.modified(digest) == long_ago
+    assert archive.put(b"a nomination") == digest  # no second file: the same blob, its time refreshed
+    assert archive.modified(digest) > long_ago + 3600
+    assert archive.get(digest) == b"a nomination" and archive.size(digest) == len(b"a nomination")
+
+
+def test_removing_a_blob_reports_what_it_freed_and_a_later_store_writes_it_again(tmp_path) -> None:
+    archive = Archive(tmp_path, fsync=False)
+    digest = archive.put(b"x" * 100)
+    assert archive.delete(digest) == 100 and not archive.has(digest)
+    assert archive.delete(digest) == 0  # already gone: nothing to free, no error
+    assert archive.size(digest) is None and archive.modified(digest) is None
+    assert archive.put(b"x" * 100) == digest and archive.get(digest) == b"x" * 100
+    assert archive.size(sha256_hex(b"never stored")) is None

@@ -76,3 +76,27 @@ def test_a_migration_cut_short_leaves_nothing_half_done(tmp_path) -> None:
         columns = {row[1] for row in db.execute(text("PRAGMA table_info('message')"))}
         assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
     assert "half_done" not in columns and "category" in columns
+
+
+def test_0014_adds_the_purge_marks_to_stored_messages_unset(tmp_path) -> None:
+    """Messages stored before the retention purge existed hold all their data: every mark is unset."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    command.upgrade(alembic_config(engine), "0013")
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO message (id, sha256, size, source, origin, status, from_name, from_address, subject,"
+                " stored_at, body_text, parsed, fields, signals, needs_triage, acknowledge, triage_corrected,"
+                " review_status, delegates_female, delegates_male, delegates_unknown) VALUES (1, :sha, 1, 'import',"
+                " '', 'parsed', '', '', 'x', '2025-10-01 10:00:00', 'body', '{}', '{}', '[]', 0, 0, 0, 'new', 0, 0, 0)"
+            ),
+            {"sha": "a" * 64},
+        )
+    upgrade(engine)
+    marks = "raw_messages_purged_at, attachments_purged_at, delegate_details_purged_at"
+    with engine.connect() as db:
+        assert [tuple(r) for r in db.execute(text(f"SELECT id, {marks} FROM message"))] == [(1, None, None, None)]
+    command.downgrade(alembic_config(engine), "0013")
+    with engine.connect() as db:
+        columns = {row[1] for row in db.execute(text("PRAGMA table_info('message')"))}
+        assert "raw_messages_purged_at" not in columns and db.execute(text("SELECT count(*) FROM message")).scalar()
