@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import text
 
 from service.db import MIGRATIONS, alembic_config, make_engine, upgrade
+from tests.conftest import fresh_database_url
 
 
 def test_0006_fills_the_counted_columns_and_indexes_stored_messages(tmp_path) -> None:
@@ -76,3 +77,35 @@ def test_a_migration_cut_short_leaves_nothing_half_done(tmp_path) -> None:
         columns = {row[1] for row in db.execute(text("PRAGMA table_info('message')"))}
         assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
     assert "half_done" not in columns and "category" in columns
+
+
+QUEUE_ORDER = ("ix_message_received_at", "ix_message_confidence", "ix_message_queue_category", "ix_message_queue_time")
+
+
+def _index_definitions(engine) -> dict[str, str]:
+    sql = {
+        "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'message'",
+        "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message'",
+    }[engine.dialect.name]
+    with engine.connect() as db:
+        return {name: definition for name, definition in db.execute(text(sql)) if name in QUEUE_ORDER}
+
+
+def test_0014_gives_postgresql_the_queue_order_that_sqlite_indexes_have(tmp_path) -> None:
+    """On PostgreSQL the queue's order indexes put empty values first and end with the id, as SQLite's do of
+    themselves (NULL first, the rowid last); a step back restores them. SQLite's stay as they were."""
+    engine = make_engine(fresh_database_url(tmp_path))
+    upgrade(engine)
+    now = _index_definitions(engine)
+    command.downgrade(alembic_config(engine), "0013")
+    before = _index_definitions(engine)
+    upgrade(engine)
+    assert _index_definitions(engine) == now and set(now) == set(QUEUE_ORDER)
+    if engine.dialect.name == "postgresql":
+        assert "(received_at NULLS FIRST, id)" in now["ix_message_received_at"]
+        assert "(confidence NULLS FIRST, id)" in now["ix_message_confidence"]
+        assert "(category, received_at NULLS FIRST, " in now["ix_message_queue_category"]
+        assert "(received_at NULLS FIRST, category, " in now["ix_message_queue_time"]
+        assert not any("NULLS FIRST" in definition for definition in before.values())
+    else:
+        assert before == now
