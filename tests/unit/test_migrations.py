@@ -88,24 +88,27 @@ def _index_definitions(engine) -> dict[str, str]:
         "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message'",
     }[engine.dialect.name]
     with engine.connect() as db:
-        return {name: definition for name, definition in db.execute(text(sql)) if name in QUEUE_ORDER}
+        return {name: definition for name, definition in db.execute(text(sql)) if name.startswith("ix_message_")}
 
 
-def test_0014_gives_postgresql_the_queue_order_that_sqlite_indexes_have(tmp_path) -> None:
-    """On PostgreSQL the queue's order indexes put empty values first and end with the id, as SQLite's do of
-    themselves (NULL first, the rowid last); a step back restores them. SQLite's stay as they were."""
+def test_0014_gives_postgresql_the_review_indexes_that_sqlite_has_of_itself(tmp_path) -> None:
+    """On PostgreSQL the queue's order indexes put empty values first and end with the id, and the facets are
+    found by id in an index, as SQLite's indexes (NULL first, the rowid last) and table (stored by id) give
+    them; a step back restores the indexes as they were. SQLite's stay as they were."""
     engine = make_engine(fresh_database_url(tmp_path))
     upgrade(engine)
     now = _index_definitions(engine)
     command.downgrade(alembic_config(engine), "0013")
     before = _index_definitions(engine)
     upgrade(engine)
-    assert _index_definitions(engine) == now and set(now) == set(QUEUE_ORDER)
+    assert _index_definitions(engine) == now and set(QUEUE_ORDER) <= set(now)
     if engine.dialect.name == "postgresql":
         assert "(received_at NULLS FIRST, id)" in now["ix_message_received_at"]
         assert "(confidence NULLS FIRST, id)" in now["ix_message_confidence"]
         assert "(category, received_at NULLS FIRST, " in now["ix_message_queue_category"]
         assert "(received_at NULLS FIRST, category, " in now["ix_message_queue_time"]
+        assert "(id) INCLUDE (category, review_status, deadline_status, language, " in now["ix_message_facets_by_id"]
+        assert set(now) - set(before) == {"ix_message_facets_by_id"}
         assert not any("NULLS FIRST" in definition for definition in before.values())
     else:
-        assert before == now
+        assert before == now and "ix_message_facets_by_id" not in now
