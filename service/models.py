@@ -107,6 +107,9 @@ class Message(SQLModel, table=True):
     """One distinct message (distinct raw bytes); raw bytes live in the archive under ``sha256``."""
 
     __tablename__ = "message"
+    # on PostgreSQL (0015) the queue's order indexes (these two and 0005's) are (column NULLS FIRST, …, id), the
+    # order SQLite's have of themselves (NULL first, the rowid last), and ix_message_facets_by_id finds the
+    # facets by id in an index, as SQLite's table stored by id does
     __table_args__ = (
         Index("ix_message_received_at", "received_at"),
         Index("ix_message_confidence", "confidence"),

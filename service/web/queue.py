@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError, field_validator
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, tuple_
 from sqlmodel import Session, select
 
 from service import search_index
@@ -119,21 +119,34 @@ def ordered(query: Any, sort: str) -> Any:
 
 def neighbours(session: Session, message: Message, filters: Filters) -> tuple[int | None, int | None]:
     """The messages just before and after ``message`` in the queue's order under ``filters`` (it need not
-    match them any more: accepting the last of the "new" ones still leads on to the next)."""
+    match them any more: accepting the last of the "new" ones still leads on to the next).
+
+    Each side is asked as at most two ranges of the order's index, nearest first — the values beside this one
+    as a row comparison ``(value, id) > (v, i)``, and the empty values (which come first when ascending) — since
+    an ``OR`` of the two is no range at all: PostgreSQL walked half the index for it (150 ms at 100,000)."""
     column = SORT_COLUMNS.get(filters.sort.lstrip("-"), Message.received_at)
     value = getattr(message, column.key)
-    # "lower" and "higher" in the ascending order of ordered(), where empty values come first
+    empty = column.is_(None)
+    # "lower" and "higher" in the ascending order of ordered(), where empty values come first; nearest first
     if value is None:
-        lower = and_(column.is_(None), Message.id < message.id)
-        higher = or_(column.is_not(None), and_(column.is_(None), Message.id > message.id))
-    else:
-        lower = or_(column.is_(None), column < value, and_(column == value, Message.id < message.id))
-        higher = or_(column > value, and_(column == value, Message.id > message.id))
+        lower = [and_(empty, Message.id < message.id)]
+        higher = [and_(empty, Message.id > message.id), column.is_not(None)]
+    else:  # a row comparison leaves out the empty values (it is unknown for them)
+        lower = [tuple_(column, Message.id) < tuple_(value, message.id), empty]
+        higher = [tuple_(column, Message.id) > tuple_(value, message.id)]
     descending = filters.sort.startswith("-")
     reverse = filters.sort[1:] if descending else "-" + filters.sort
     base = filtered(filters, session).with_only_columns(Message.id)
-    after = session.exec(ordered(base.where(lower if descending else higher), filters.sort).limit(1)).first()
-    before = session.exec(ordered(base.where(higher if descending else lower), reverse).limit(1)).first()
+
+    def nearest(ranges: list[Any], sort: str) -> int | None:
+        for condition in ranges:
+            found = session.exec(ordered(base.where(condition), sort).limit(1)).first()
+            if found is not None:
+                return found
+        return None
+
+    after = nearest(lower if descending else higher, filters.sort)
+    before = nearest(higher if descending else lower, reverse)
     return before, after
 
 

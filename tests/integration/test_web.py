@@ -19,6 +19,7 @@ from service.models import Acknowledgment, AuditEvent, Message, User
 from service.web import dashboard_data as dashboard
 from service.web.app import create_app
 from service.web.display import ack_text
+from service.web.queue import SORTS, Filters, filtered, neighbours, ordered
 from service.web.security import hash_password, verify_password
 from service.worker import build_pipeline, ingest_files
 from tests.conftest import REPO
@@ -614,6 +615,29 @@ def test_least_certain_first_leads_through_messages_without_a_confidence_too(web
     assert _neighbour_links(web, order[1])[:2] == (blank_id, order[2])
     web.get("/", params={"sort": "-confidence"})
     assert _neighbour_links(web, blank_id)[:2] == (order[1], None)  # most certain first: empty ones come last
+
+
+def test_neighbours_are_the_messages_beside_it_in_every_order(web: TestClient) -> None:
+    """In each of the queue's orders, with several empty values (ordered among themselves by id) and many equal
+    ones, a message's neighbours are exactly the messages before and after it in that order's list."""
+    with Session(web.engine) as session:
+        for i, message in enumerate(session.exec(select(Message).order_by(Message.id)).all()):
+            message.confidence = None if i % 5 == 0 else (0.5, 0.7, 0.9)[i % 3]
+            if i % 7 == 0:
+                message.received_at = None
+            if i % 4 == 0:
+                message.review_status = "accepted"
+            session.add(message)
+        session.commit()
+        for sort in SORTS:
+            for filters in (Filters(sort=sort), Filters(sort=sort, status="new")):
+                query = ordered(filtered(filters, session).with_only_columns(Message.id), sort)
+                order = list(session.exec(query))
+                assert len(order) > 20
+                for k, message_id in enumerate(order):
+                    expected = (order[k - 1] if k else None, order[k + 1] if k + 1 < len(order) else None)
+                    found = neighbours(session, session.get(Message, message_id), filters)
+                    assert found == expected, (sort, filters.status, k)
 
 
 def test_a_duplicate_is_marked_with_the_message_it_repeats(web: TestClient) -> None:

@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import text
 
 from service.db import MIGRATIONS, alembic_config, make_engine, upgrade
+from tests.conftest import fresh_database_url
 
 
 def test_0006_fills_the_counted_columns_and_indexes_stored_messages(tmp_path) -> None:
@@ -100,3 +101,38 @@ def test_0014_adds_the_purge_marks_to_stored_messages_unset(tmp_path) -> None:
     with engine.connect() as db:
         columns = {row[1] for row in db.execute(text("PRAGMA table_info('message')"))}
         assert "raw_messages_purged_at" not in columns and db.execute(text("SELECT count(*) FROM message")).scalar()
+
+
+QUEUE_ORDER = ("ix_message_received_at", "ix_message_confidence", "ix_message_queue_category", "ix_message_queue_time")
+
+
+def _index_definitions(engine) -> dict[str, str]:
+    sql = {
+        "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'message'",
+        "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message'",
+    }[engine.dialect.name]
+    with engine.connect() as db:
+        return {name: definition for name, definition in db.execute(text(sql)) if name.startswith("ix_message_")}
+
+
+def test_0015_gives_postgresql_the_review_indexes_that_sqlite_has_of_itself(tmp_path) -> None:
+    """On PostgreSQL the queue's order indexes put empty values first and end with the id, and the facets are
+    found by id in an index, as SQLite's indexes (NULL first, the rowid last) and table (stored by id) give
+    them; a step back restores the indexes as they were. SQLite's stay as they were."""
+    engine = make_engine(fresh_database_url(tmp_path))
+    upgrade(engine)
+    now = _index_definitions(engine)
+    command.downgrade(alembic_config(engine), "0014")
+    before = _index_definitions(engine)
+    upgrade(engine)
+    assert _index_definitions(engine) == now and set(QUEUE_ORDER) <= set(now)
+    if engine.dialect.name == "postgresql":
+        assert "(received_at NULLS FIRST, id)" in now["ix_message_received_at"]
+        assert "(confidence NULLS FIRST, id)" in now["ix_message_confidence"]
+        assert "(category, received_at NULLS FIRST, " in now["ix_message_queue_category"]
+        assert "(received_at NULLS FIRST, category, " in now["ix_message_queue_time"]
+        assert "(id) INCLUDE (category, review_status, deadline_status, language, " in now["ix_message_facets_by_id"]
+        assert set(now) - set(before) == {"ix_message_facets_by_id"}
+        assert not any("NULLS FIRST" in definition for definition in before.values())
+    else:
+        assert before == now and "ix_message_facets_by_id" not in now
