@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from handlers.retention import MAX_DAYS, Retention
+from parsers.limits import MessageLimits
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SAMPLE_MAILBOX = PACKAGE_DIR / "samples" / "mailbox"
@@ -105,7 +106,11 @@ class Settings(BaseSettings):
     imap_security: Security = Security.SSL
     imap_folder: str = "INBOX"
     imap_batch_size: int = Field(100, ge=1, le=5000)
-    imap_max_message_bytes: int = Field(50 * 1024 * 1024, ge=1024)
+    max_message_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Larger: stored whole, header read.")
+    max_header_bytes: int = Field(1024 * 1024, ge=1024)
+    max_header_fields: int = Field(1_000, ge=10)
+    max_mime_parts: int = Field(1_000, ge=2)
+    max_multiparts: int = Field(100, ge=1)
     imap_post_action: PostAction = PostAction.NONE
     imap_post_flag: str = Field("$FrontierIntake", description="Keyword set by the `flag` post-action.")
     imap_move_folder: str = Field("Processed", description="Destination of the `move` post-action.")
@@ -262,6 +267,17 @@ class Settings(BaseSettings):
         if self.smtp_port:
             return self.smtp_port
         return {Security.SSL: 465, Security.STARTTLS: 587, Security.NONE: 25}[self.smtp_security]
+
+    @property
+    def message_limits(self) -> MessageLimits:
+        """The limits on one message, for every source (IMAP, Maildir, import)."""
+        return MessageLimits(
+            max_bytes=self.max_message_bytes,
+            max_header_bytes=self.max_header_bytes,
+            max_header_fields=self.max_header_fields,
+            max_mime_parts=self.max_mime_parts,
+            max_multiparts=self.max_multiparts,
+        )
 
     @property
     def effective_imap_port(self) -> int:

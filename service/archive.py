@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from service.errors import StorageError
@@ -93,6 +94,30 @@ class Archive:
         except OSError as exc:
             raise StorageError(f"cannot write archive blob {digest[:12]}… under {self.root}: {exc}") from exc
         return digest
+
+    def put_stream(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Store bytes that arrive in pieces (a large message), never holding them whole; returns (digest, size)."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-stream-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    for chunk in chunks:
+                        digest.update(chunk)
+                        handle.write(chunk)
+                        size += len(chunk)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                path = self.path_for(digest.hexdigest())
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, path)  # the same bytes stored before: replaced by themselves
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"cannot write a streamed archive blob under {self.root}: {exc}") from exc
+        return digest.hexdigest(), size
 
     def sync(self) -> None:
         """Make every blob written since the last call durable (one ``syncfs``; nothing when none was written)."""

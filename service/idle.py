@@ -82,30 +82,27 @@ class IdleWatch:
                 return
             client.select_folder(self.target.folder, readonly=True)
             log.info("waiting for new mail (IMAP IDLE)", extra={"folder": self.target.folder})
-            self.on_mail(stop)  # what arrived while no one was idling
             while not stop.is_set() and self.leading():
-                if self._idle_once(client, stop):
+                self._idle_once(client, stop)
+        finally:
+            close_quietly(client)
+
+    def _idle_once(self, client: IMAPClient, stop: threading.Event) -> None:
+        """One IDLE command, until the renewal time, the stop event or the lease's loss. The polls run while it
+        idles (they use their own connections), so no mail can arrive unseen between two IDLE commands: what
+        came before this one is found by the poll made once it is in place, the rest is announced by it."""
+        renew = self.settings.imap_idle_renew_seconds
+        client.idle()
+        started = time.monotonic()
+        try:
+            self.on_mail(stop)  # what arrived while no IDLE was in place
+            while not stop.is_set() and time.monotonic() - started < renew and self.leading():
+                if new_mail(client.idle_check(timeout=CHECK_SECONDS)):
                     self.woken += 1
                     metrics.IDLE_WAKEUPS.inc()
                     self.on_mail(stop)
         finally:
-            close_quietly(client)
-
-    def _idle_once(self, client: IMAPClient, stop: threading.Event) -> bool:
-        """One IDLE command, ended by new mail, the renewal time, the stop event or the lease's loss."""
-        renew = self.settings.imap_idle_renew_seconds
-        client.idle()
-        started, arrived = time.monotonic(), False
-        try:
-            while not stop.is_set() and time.monotonic() - started < renew:
-                if new_mail(client.idle_check(timeout=CHECK_SECONDS)):
-                    arrived = True
-                    break
-                if not self.leading():
-                    break
-        finally:
             client.idle_done()
-        return arrived
 
 
 def _reason(exc: BaseException) -> str:

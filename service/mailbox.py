@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from config.settings import PostAction, Security, Settings
 from service import metrics, repository
+from service.archive import Archive
 from service.errors import IntakeError, MailboxError, StorageError
 from service.pipeline import Batch, Location, RawMail
 
@@ -97,6 +98,22 @@ def close_quietly(client: IMAPClient) -> None:
             client.shutdown()
 
 
+PIECE_BYTES = 8 * 1024 * 1024  # a large message is fetched this much at a time
+
+
+def _pieces(client: IMAPClient, uid: int) -> Iterator[bytes]:
+    """The message ``uid``, fetched in pieces of :data:`PIECE_BYTES` (a partial ``BODY.PEEK[]<start.length>``)."""
+    start = 0
+    while True:
+        data = client.fetch([uid], [f"BODY.PEEK[]<{start}.{PIECE_BYTES}>"]).get(uid, {})
+        piece = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None) or b""
+        if piece:
+            yield bytes(piece)
+        if len(piece) < PIECE_BYTES:
+            return
+        start += len(piece)
+
+
 def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
@@ -112,8 +129,9 @@ class ImapSource:
 
     name = "imap"
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, archive: Archive | None = None) -> None:
         self.settings = settings
+        self.archive = archive or Archive(settings.archive_dir)
         self.target = ImapTarget.from_settings(settings)
         self.engine = engine
         self._client: IMAPClient | None = None
@@ -169,7 +187,7 @@ class ImapSource:
         return 0
 
     def _fetch(self, client: IMAPClient, batch: list[int]) -> list[RawMail]:
-        limit = self.settings.imap_max_message_bytes
+        limit = self.settings.max_message_bytes
         sizes = client.fetch(batch, ["RFC822.SIZE"])
         small = [u for u in batch if u in sizes and int(sizes[u].get(b"RFC822.SIZE", 0)) <= limit]
         large = [u for u in batch if u in sizes and u not in small]
@@ -181,21 +199,19 @@ class ImapSource:
                 if item is None or b"BODY[]" not in item:
                     continue  # expunged between SEARCH and FETCH
                 mails.append(self._raw_mail(uid, item[b"BODY[]"], item.get(b"INTERNALDATE")))
-        if large:  # keep a record staff can see: the header block, flagged, never a silent drop
+        if large:  # streamed whole to the archive a piece at a time; only the header is read, flagged
             data = client.fetch(large, ["BODY.PEEK[HEADER]", "INTERNALDATE", "RFC822.SIZE"])
             for uid in large:
                 item = data.get(uid) or {}
                 header = item.get(b"BODY[HEADER]") or b""
                 size = int(item.get(b"RFC822.SIZE", 0))
                 mail = self._raw_mail(uid, header, item.get(b"INTERNALDATE"))
+                digest, stored = self.archive.put_stream(_pieces(client, uid))
+                hint = f"too_large (message of {stored:,} bytes, over INTAKE_MAX_MESSAGE_BYTES ({limit:,}))"
+                log.warning("message over the size limit: stored whole, only its header read",
+                            extra={"uid": uid, "bytes": size})  # fmt: skip
                 mails.append(
-                    RawMail(
-                        mail.raw,
-                        mail.origin,
-                        mail.internaldate,
-                        uid,
-                        status_hint=f"too_large ({size} bytes > {limit})",
-                    )
+                    RawMail(mail.raw, mail.origin, mail.internaldate, uid, status_hint=hint, archived=(digest, stored))
                 )
         return sorted(mails, key=lambda m: m.uid or 0)
 

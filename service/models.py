@@ -122,7 +122,9 @@ class Message(SQLModel, table=True):
     size: int
     source: str = Field(max_length=32, description="imap | maildir | import")
     origin: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    status: str = Field(default="parsed", max_length=32, index=True, description="parsed | parse_error")
+    status: str = Field(
+        default="parsed", max_length=32, index=True, description="parsed | parse_error | too_large | over_limit"
+    )
     error: str | None = Field(default=None, sa_column=Column(Text))
     message_id: str | None = Field(default=None, max_length=998, index=True)
     duplicate_of_id: int | None = Field(default=None, foreign_key="message.id", index=True)

@@ -23,7 +23,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -38,6 +38,7 @@ from handlers.knowledge import Knowledge
 from handlers.search import SearchDocument, message_document
 from handlers.triage import Triage, triage
 from parsers.dates import as_utc
+from parsers.limits import DEFAULT_MESSAGE_LIMITS, MessageLimits, header_block, over_limit
 from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import outbox, repository
@@ -59,7 +60,9 @@ class RawMail:
     origin: str
     internaldate: datetime | None = None
     uid: int | None = None
-    status_hint: str | None = None  # e.g. "too_large" when the source only fetched the header
+    status_hint: str | None = None  # e.g. "too_large (…)" when the source only fetched the header
+    archived: tuple[str, int] | None = None  # (sha256, size) of the whole message, already in the archive, when
+    # ``raw`` is only its header (a large message streamed there by the source)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Processed:
     search: SearchDocument | None = None
     error: str | None = None
     stage: str = "parse"
+    status: str | None = None  # "too_large" / "over_limit" when only the header was read
 
 
 @dataclass
@@ -127,16 +131,54 @@ class BatchResult:
         self.lags.extend(other.lags)
 
 
-def process_one(raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge) -> Processed:
+def process_one(
+    raw: bytes,
+    internaldate: datetime | None,
+    archive: Archive | None,
+    knowledge: Knowledge,
+    *,
+    limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
+    whole: str | None = None,
+    limit: str | None = None,
+) -> Processed:
     """Stages 2–4 for one message: archive (when ``archive`` is given), parse, triage. Never raises on bad mail.
 
     Runs in a parser process: the raw bytes reach the archive first, then attachment bytes; the returned
     :class:`ParsedMessage` no longer carries attachment payloads, so only metadata crosses back. An archive
     made with ``fsync=False`` is the caller's to :meth:`~service.archive.Archive.sync` before storing.
+    ``whole``: the digest of the whole message, archived already, when ``raw`` is only its header (``limit``:
+    the one it went over, if known). A message over one of ``limits`` is archived whole and only its header is
+    read; it waits for a person.
     """
-    digest = sha256_hex(raw)
-    if archive is not None:  # 2. archive
+    digest = whole or sha256_hex(raw)
+    if archive is not None and whole is None:  # 2. archive
         archive.put(raw, digest)
+    if whole is None:
+        limit = over_limit(raw, limits)
+        if limit is not None:
+            raw = header_block(raw, limits.max_header_bytes)
+    processed = _parse_and_triage(digest, raw, internaldate, archive, knowledge)
+    if limit is None and whole is None:
+        return processed
+    return _header_only(processed, limit)
+
+
+def _header_only(processed: Processed, limit: str | None) -> Processed:
+    """A message of which only the header was read: flagged with the limit, never acknowledged unreviewed."""
+    decision = processed.decision
+    if decision is not None:
+        note = f"limit: {limit}; only the header was read" if limit else "only the header was read (too large)"
+        signals = [*decision.signals, note, "waits for a person before any acknowledgment"]
+        decision = decision.model_copy(update={"needs_triage": True, "acknowledge": False, "signals": signals})
+    status = None if limit is None else ("too_large" if limit.startswith("message of") else "over_limit")
+    error = "; ".join(e for e in (limit, processed.error) if e) or None
+    return replace(processed, decision=decision, status=status, error=error)
+
+
+def _parse_and_triage(
+    digest: str, raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge
+) -> Processed:
+    """Stages 3–4: parse (attachment bytes to the archive), search words, triage."""
     try:  # 3. parse
         parsed = parse_message(raw, internaldate=internaldate)
     except MessageParseError as exc:
@@ -161,10 +203,17 @@ def attachment_text(parsed: ParsedMessage) -> str:
     return "\n".join(a.text for a in parsed.attachments if a.text)
 
 
-def _process(items: list[tuple[bytes, datetime | None]], knowledge: Knowledge, *, archive_root: str) -> list[Processed]:
+Item = tuple[bytes, datetime | None, str | None, str | None]  # raw (or only its header), INTERNALDATE, and when
+# only the header: the whole's digest (archived) and the limit it went over
+
+
+def _process(items: list[Item], knowledge: Knowledge, *, archive_root: str, limits: MessageLimits) -> list[Processed]:
     """Stages 2–4 for a chunk of messages, made durable with one flush to disk before the results go back."""
     archive = Archive(Path(archive_root), fsync=False)
-    done = [process_one(raw, internaldate, archive, knowledge) for raw, internaldate in items]
+    done = [
+        process_one(raw, date, archive, knowledge, limits=limits, whole=whole, limit=limit)
+        for raw, date, whole, limit in items
+    ]
     archive.sync()
     return done
 
@@ -191,7 +240,9 @@ class Pipeline:
         events: Sequence[Event],
         parsers: ParsePool,
         acks: AckPolicy | None = None,
+        limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
     ) -> None:
+        self.limits = limits
         self.engine = engine
         self.archive = archive
         self.events = list(events)  # of the events file the parsers' knowledge is loaded from
@@ -248,7 +299,7 @@ class Pipeline:
 
         Returns at once when parser processes are used, so the caller can fetch the next batch meanwhile.
         """
-        digests = [sha256_hex(m.raw) for m in batch.mails]
+        digests = [m.archived[0] if m.archived else sha256_hex(m.raw) for m in batch.mails]
         try:
             with Session(self.engine) as session:
                 known = repository.ids_by_sha(session=session, digests=digests)
@@ -258,9 +309,20 @@ class Pipeline:
         for mail, digest in zip(batch.mails, digests, strict=True):
             if digest not in known and digest not in todo:
                 todo[digest] = mail
-        work = partial(_process, archive_root=str(self.archive.root))
-        parsing = self.parsers.map(work, [(m.raw, m.internaldate) for m in todo.values()])
+        work = partial(_process, archive_root=str(self.archive.root), limits=self.limits)
+        parsing = self.parsers.map(work, [self._item(mail, digest) for digest, mail in todo.items()])
         return Pending(batch, source, digests, todo, parsing)
+
+    def _item(self, mail: RawMail, digest: str) -> Item:
+        """What a parser process gets: a message over the size limit is archived here and only its header
+        travels, so its bytes are never copied to another process."""
+        if mail.archived is not None:
+            return mail.raw, mail.internaldate, digest, None
+        if len(mail.raw) > self.limits.max_bytes:
+            self.archive.put(mail.raw, digest)
+            head = header_block(mail.raw, self.limits.max_header_bytes)
+            return head, mail.internaldate, digest, over_limit(mail.raw, self.limits)
+        return mail.raw, mail.internaldate, None, None
 
     def store(self, pending: Pending) -> BatchResult:
         """Stage 5: wait for the parsers, then store the batch, its outbox rows and its position in ONE transaction."""
@@ -322,16 +384,17 @@ def _until_stopped(batches: Iterable[Batch], stop: threading.Event | None) -> It
 
 def _new_message(item: Processed, todo: dict[str, RawMail], pending: Pending) -> repository.NewMessage:
     mail = todo[item.sha256]
+    status = mail.status_hint.split(" ", 1)[0] if mail.status_hint else item.status
     return repository.NewMessage(
         sha256=item.sha256,
-        size=len(mail.raw),
+        size=mail.archived[1] if mail.archived else len(mail.raw),
         source=pending.source,
         origin=mail.origin,
         parsed=item.parsed,
         decision=item.decision,
         search=item.search,
-        error=mail.status_hint + (f"; {item.error}" if item.error else "") if mail.status_hint else item.error,
-        status=mail.status_hint.split(" ", 1)[0] if mail.status_hint else None,
+        error="; ".join(e for e in (mail.status_hint, item.error) if e) or None,
+        status=status,
         internaldate=mail.internaldate,
     )
 

@@ -43,6 +43,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
             workers=settings.parse_workers,
         ),
         acks=AckPolicy.from_settings(settings, events),
+        limits=settings.message_limits,
     )
 
 
@@ -57,7 +58,7 @@ def poll_pass(
     if not settings.imap_host:
         maildir = FileSource([settings.maildir], name="maildir", batch_size=settings.imap_batch_size)
         return pipeline.run(maildir, stop=stop, progress=progress)
-    imap = ImapSource(settings, pipeline.engine)
+    imap = ImapSource(settings, pipeline.engine, pipeline.archive)
     total = BatchResult()
     reconnecting(lambda: pipeline.run(imap, stop=stop, progress=progress, into=total), settings=settings, stop=stop)
     return total

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, func, select
 
+from service import mailbox
 from service.errors import MailboxError
 from service.models import AuditEvent, Message, MessageLocation
 from service.worker import build_pipeline, poll_pass
@@ -115,16 +116,26 @@ def test_unfinished_move_is_completed_on_the_next_pass(dovecot, imap_settings) -
     assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == 4
 
 
-def test_oversized_message_is_kept_as_a_header_record(dovecot, imap_settings) -> None:
+def test_oversized_message_is_streamed_whole_to_the_archive_and_only_its_header_read(
+    dovecot, imap_settings, monkeypatch
+) -> None:
+    monkeypatch.setattr(mailbox, "PIECE_BYTES", 4096)  # several partial FETCHes for one message
     dovecot.append(make_message(1, size_pad=20_000))
     dovecot.append(make_message(2))
-    settings = imap_settings(imap_max_message_bytes=4096)
+    with dovecot.client() as client:
+        client.select_folder("INBOX", readonly=True)
+        first = min(client.search("ALL"))
+        whole = client.fetch([first], ["BODY.PEEK[]"])[first][b"BODY[]"]
+    settings = imap_settings(max_message_bytes=4096)
     with build_pipeline(settings) as ingestor:
         assert len(poll_pass(settings, ingestor).stored_ids) == 2
         with Session(ingestor.engine) as s:
             big, small = s.exec(select(Message).order_by(Message.id)).all()
-    assert big.status == "too_large" and "bytes > 4096" in (big.error or "")
-    assert big.subject == "Nomination 1" and small.status == "parsed"
+        stored = ingestor.archive.get(big.sha256)
+    assert big.status == "too_large" and "over INTAKE_MAX_MESSAGE_BYTES (4,096)" in (big.error or "")
+    assert stored == whole and big.size == len(whole) > 20_000  # nothing lost: the whole message, streamed
+    assert big.subject == "Nomination 1" and big.needs_triage and not big.acknowledge
+    assert small.status == "parsed"
 
 
 def test_unreachable_server_is_a_one_line_mailbox_error(make_settings) -> None:

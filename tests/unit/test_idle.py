@@ -44,21 +44,21 @@ def test_only_new_mail_wakes_the_poller() -> None:
     assert not new_mail([(2, b"EXPUNGE")]) and not new_mail([(2, b"FETCH", (b"FLAGS", ()))]) and not new_mail([])
 
 
-def test_new_mail_polls_and_idle_is_ended_before_any_other_command(tmp_path, monkeypatch) -> None:
+def test_the_polls_run_while_idle_is_in_place_so_no_mail_arrives_unseen(tmp_path, monkeypatch) -> None:
     client = FakeClient([[], [(1, b"EXISTS")], []])
     monkeypatch.setattr(idle, "connect", lambda target: client)
     monkeypatch.setattr(idle, "CHECK_SECONDS", 0.01)
     stop, polls = threading.Event(), []
-    leading = iter([True, True, True, False])  # the lease is lost after the first wake-up
+    leading = iter([True, True, True, True, False])  # the lease is lost after the wake-up
 
     def on_mail(_stop: threading.Event) -> None:
         polls.append(list(client.calls))
 
     watch = IdleWatch(_settings(tmp_path), on_mail, lambda: next(leading, False))
     watch._watch(stop)
-    assert len(polls) == 2 and watch.woken == 1  # the catch-up poll on connecting, then the pushed one
-    assert polls[1][-2:] == ["idle", "done"]  # polled only once IDLE was done (no command during IDLE)
-    assert client.calls[-1] == "logout"
+    assert len(polls) == 2 and watch.woken == 1  # the catch-up poll once IDLE is in place, then the pushed one
+    assert all(calls[-1] == "idle" for calls in polls)  # each poll ran while the watcher's IDLE was in place
+    assert client.calls[-2:] == ["done", "logout"]  # IDLE ended before anything else was sent on its connection
 
 
 def test_a_server_without_idle_is_left_to_the_poll(tmp_path, monkeypatch, caplog: pytest.LogCaptureFixture) -> None:
