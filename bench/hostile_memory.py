@@ -84,9 +84,7 @@ def docx_bomb(unpacked: int = 1024 * MIB) -> bytes:
 
 def deep_nesting(depth: int = 2_000) -> bytes:
     """A multipart nested ``depth`` deep, a text part at the bottom."""
-    opening = b"".join(
-        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (n, n) for n in range(depth)
-    )
+    opening = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (n, n) for n in range(depth))
     closing = b"".join(b"\r\n--b%d--\r\n" % n for n in reversed(range(depth)))
     bottom = b"Content-Type: text/plain\r\n\r\nThe bottom of the message.\r\n"
     return HEADER + b"Subject: Deep\r\nMessage-ID: <hostile-deep@sender.example>\r\n" + opening + bottom + closing
