@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.ingest_benchmark import _tree_memory_kib  # noqa: E402
+from bench.ingest_benchmark import tree_memory_kib  # noqa: E402
 from tests.support.dovecot import DovecotServer  # noqa: E402
 
 MIB = 1024 * 1024
@@ -103,7 +103,7 @@ def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
 
     def sample() -> None:
         while not done.is_set():
-            rss, pss = _tree_memory_kib(proc.pid)
+            rss, pss = tree_memory_kib(proc.pid)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
             time.sleep(0.02)
 

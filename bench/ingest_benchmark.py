@@ -40,7 +40,7 @@ from tests.support.dovecot import DovecotServer  # noqa: E402
 from tests.support.postgres import PostgresServer, postgres_available  # noqa: E402
 
 
-def _tree_memory_kib(root_pid: int) -> tuple[int, int]:
+def tree_memory_kib(root_pid: int) -> tuple[int, int]:
     """Resident memory (RSS) and proportional set size (PSS: shared pages divided among the processes sharing
     them, so the sum is what the tree really occupies) of a process and all its descendants, in KiB."""
     return _tree_sum(root_pid, "status", "VmRSS:"), _tree_sum(root_pid, "smaps_rollup", "Pss:")
@@ -124,7 +124,7 @@ def _product(
     def sample() -> None:
         nonlocal peak, peak_pss
         while not done.is_set():
-            rss, pss = _tree_memory_kib(proc.pid)
+            rss, pss = tree_memory_kib(proc.pid)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.02)
 

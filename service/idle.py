@@ -18,7 +18,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Settings
 from service import metrics
-from service.mailbox import ImapTarget, close_quietly, connect
+from service.mailbox import ImapTarget, close_quietly, connect, reason
 
 log = logging.getLogger("intake.idle")
 NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -63,11 +63,11 @@ class IdleWatch:
                 stop.wait(max(pause, 60.0))
             except (OSError, IMAPClientError) as exc:
                 metrics.IMAP_ERRORS.labels("idle_connection").inc()
-                log.warning("IDLE connection failed (%s); reconnecting in %.0f s", _reason(exc), pause)
+                log.warning("IDLE connection failed (%s); reconnecting in %.0f s", reason(exc), pause)
                 stop.wait(pause)
                 pause = min(60.0, pause * 2)
             except Exception as exc:  # a poll that failed: the poll job logs its own errors; keep watching
-                log.error("IDLE: %s: %s", type(exc).__name__, _reason(exc))
+                log.error("IDLE: %s: %s", type(exc).__name__, reason(exc))
                 stop.wait(pause)
                 pause = min(60.0, pause * 2)
 
@@ -103,8 +103,3 @@ class IdleWatch:
                     self.on_mail(stop)
         finally:
             client.idle_done()
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]

@@ -274,19 +274,19 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
             return
         except LoginError as exc:
             metrics.IMAP_ERRORS.labels("login").inc()
-            raise MailboxError(f"IMAP login to {target.account} refused: {_reason(exc)}") from exc
+            raise MailboxError(f"IMAP login to {target.account} refused: {reason(exc)}") from exc
         except IntakeError:
             raise
         except (OSError, IMAPClientError) as exc:
             metrics.IMAP_ERRORS.labels("connection").inc()
             if attempt == attempts or (stop is not None and stop.is_set()):
                 raise MailboxError(
-                    f"IMAP {target.host}:{target.port} failed after {attempt} attempt(s): {_reason(exc)}"
+                    f"IMAP {target.host}:{target.port} failed after {attempt} attempt(s): {reason(exc)}"
                 ) from exc
             delay = min(30.0, 0.5 * 2 ** (attempt - 1))
             log.warning(
                 "IMAP connection failed; retrying",
-                extra={"attempt": attempt, "delay": delay, "error": _reason(exc)},
+                extra={"attempt": attempt, "delay": delay, "error": reason(exc)},
             )
             if stop is not None:
                 stop.wait(delay)
@@ -294,6 +294,7 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
                 time.sleep(delay)
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none), at most 300 characters."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
