@@ -60,7 +60,12 @@ class Decoded:
 
 
 def codec_for(label: str | None) -> str | None:
-    """The Python codec name for a MIME charset label, or None when unknown or absent."""
+    """The Python codec name for a MIME charset label, or None when unknown, absent or not a charset.
+
+    Python also knows codecs that are no charset: bytes-to-bytes ones (``base64``, ``rot13``, ``zlib``), whose
+    ``bytes.decode`` raises LookupError, and ``idna``, ``punycode``, ``undefined``, which raise UnicodeError even
+    with ``errors="replace"``. A label naming one of those is treated as unknown.
+    """
     if not label:
         return None
     key = label.strip().strip('"').lower()
@@ -68,9 +73,11 @@ def codec_for(label: str | None) -> str | None:
     if not key:
         return None
     try:
-        return codecs.lookup(key).name
-    except LookupError:
+        name = codecs.lookup(key).name
+        b"\x80\xff".decode(name, "replace")  # a charset turns bytes into text, replacing what it cannot read
+    except (LookupError, UnicodeError):
         return None
+    return name
 
 
 COMMON_RUSSIAN = frozenset("оеаинтсрвлкмдпуОЕАИНТСРВЛКМДПУ")

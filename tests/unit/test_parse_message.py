@@ -130,3 +130,11 @@ def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
         parse_message(raw)
     except MessageParseError as exc:
         assert "Recursion" in str(exc)
+
+
+def test_encoded_word_labelled_with_a_codec_that_is_no_charset() -> None:
+    """Found by tests/fuzz (hypothesis): LookupError out of parse_message, so the message became a parse error."""
+    raw = b"From: =?base64?B?U29saWNpdHVkIHBhcmEgaW50ZXJ2ZW5pciBlbiBsYSBzZXNpw7Nu?= <x@example.org>\r\n\r\nbody\r\n"
+    p = parse_message(raw)
+    assert p.sender is not None
+    assert (p.sender.name, p.sender.address) == ("Solicitud para intervenir en la sesión", "x@example.org")
