@@ -64,7 +64,8 @@ def codec_for(label: str | None) -> str | None:
 
     Python also knows codecs that are no charset: bytes-to-bytes ones (``base64``, ``rot13``, ``zlib``), whose
     ``bytes.decode`` raises LookupError, and ``idna``, ``punycode``, ``undefined``, which raise UnicodeError even
-    with ``errors="replace"``. A label naming one of those is treated as unknown.
+    with ``errors="replace"``. A label naming one of those is treated as unknown, and so is one that Python
+    refuses to look up at all (an embedded NUL raises ValueError).
     """
     if not label:
         return None
@@ -75,7 +76,7 @@ def codec_for(label: str | None) -> str | None:
     try:
         name = codecs.lookup(key).name
         b"\x80\xff".decode(name, "replace")  # a charset turns bytes into text, replacing what it cannot read
-    except (LookupError, UnicodeError):
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
         return None
     return name
 

@@ -47,9 +47,12 @@ def test_aliases_map_to_supersets() -> None:
     assert codec_for("no-such-charset") is None
 
 
-@pytest.mark.parametrize("label", ["base64", "rot13", "zlib", "hex", "quopri", "idna", "punycode", "undefined"])
+@pytest.mark.parametrize(
+    "label", ["base64", "rot13", "zlib", "hex", "quopri", "idna", "punycode", "undefined", "ut\x00f-8"]
+)
 def test_a_codec_that_is_not_a_charset_is_an_unknown_label(label: str) -> None:
-    """Found by tests/fuzz: ``=?base64?B?…?=`` made bytes.decode raise LookupError (and idna UnicodeError)."""
+    """Found by tests/fuzz: ``=?base64?B?…?=`` made bytes.decode raise LookupError (idna UnicodeError, a NUL in the
+    label ValueError)."""
     assert codec_for(label) is None
     data = "Solicitud para intervenir en la sesión".encode()
     assert decode_bytes(data, label).text == "Solicitud para intervenir en la sesión"

@@ -138,3 +138,12 @@ def test_encoded_word_labelled_with_a_codec_that_is_no_charset() -> None:
     p = parse_message(raw)
     assert p.sender is not None
     assert (p.sender.name, p.sender.address) == ("Solicitud para intervenir en la sesión", "x@example.org")
+
+
+def test_charset_label_with_a_nul_byte() -> None:
+    """Found by tests/fuzz (atheris): codecs.lookup raised ValueError (embedded null character) out of parse_message."""
+    raw = (
+        b"From: a@example.org\r\nContent-Type: text/plain; charset=ut\x00f-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+        b"\r\nEstimados colegas: Gr\xc3\xa1cias\r\n"
+    )
+    assert parse_message(raw).text.strip() == "Estimados colegas: Grácias"
