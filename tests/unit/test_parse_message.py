@@ -147,3 +147,6 @@ def test_charset_label_with_a_nul_byte() -> None:
         b"\r\nEstimados colegas: Gr\xc3\xa1cias\r\n"
     )
     assert parse_message(raw).text.strip() == "Estimados colegas: Grácias"
+    # hypothesis found the same in an encoded word's label
+    raw = b"From: a@example.org\r\nSubject: =?utf8\x00?B?Tm9taW5hdGlvbg==?=\r\n\r\nbody\r\n"
+    assert parse_message(raw).subject == "Nomination"
