@@ -1,0 +1,44 @@
+"""Inputs the fuzzers found (tests/fuzz/regressions/), replayed on every run: the parser boundary holds for each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.knowledge import load_knowledge
+from handlers.knowledge import Knowledge
+from parsers.attachments import extract_text
+from tests.fuzz.invariants import check_processed, check_storable, parse_or_reject
+
+REGRESSIONS = Path(__file__).resolve().parents[1] / "fuzz" / "regressions"
+MESSAGES = sorted((REGRESSIONS / "message").glob("*"))
+ATTACHMENTS = sorted((REGRESSIONS / "attachment").glob("*"))
+OFFICE_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge(Path(__file__).resolve().parents[2] / "config" / "events.toml")
+
+
+def test_there_are_regressions_to_replay() -> None:
+    assert MESSAGES, REGRESSIONS
+
+
+@pytest.mark.parametrize("path", MESSAGES, ids=lambda p: p.name)
+def test_found_message_parses_or_is_rejected_and_is_processed(path: Path, knowledge: Knowledge) -> None:
+    raw = path.read_bytes()
+    parse_or_reject(raw)
+    check_processed(raw, knowledge)
+
+
+@pytest.mark.parametrize("content_type", OFFICE_TYPES)
+@pytest.mark.parametrize("path", ATTACHMENTS, ids=lambda p: p.name)
+def test_found_attachment_is_read_without_raising(path: Path, content_type: str) -> None:
+    text, note = extract_text(path.read_bytes(), content_type, path.name)
+    check_storable([text, note], "attachment text")
