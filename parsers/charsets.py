@@ -134,8 +134,24 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode_bytes(data: bytes, label: str | None) -> Decoded:
-    """Decode ``data`` labelled ``label``; never raises, always returns text."""
+    """Decode ``data`` labelled ``label``; never raises, always returns text that can be written as UTF-8.
+
+    UTF-7 (and the escape codecs) decode to UTF-16 code units, so damaged input gives lone surrogates, which no
+    database takes: they become U+FFFD.
+    """
+    decoded = _decode(data, label)
+    if not _SURROGATE.search(decoded.text):
+        return decoded
+    note = f"labelled {label}: unpaired surrogates replaced"
+    return Decoded(_SURROGATE.sub("\ufffd", decoded.text), f"{decoded.note}; {note}" if decoded.note else note)
+
+
+def _decode(data: bytes, label: str | None) -> Decoded:
+    """The decoding itself: the label when the bytes fit it, UTF-8, a Cyrillic code page, else a guess."""
     if not data:
         return Decoded("")
     codec = codec_for(label)

@@ -150,3 +150,12 @@ def test_charset_label_with_a_nul_byte() -> None:
     # hypothesis found the same in an encoded word's label
     raw = b"From: a@example.org\r\nSubject: =?utf8\x00?B?Tm9taW5hdGlvbg==?=\r\n\r\nbody\r\n"
     assert parse_message(raw).subject == "Nomination"
+
+
+def test_utf7_body_with_lone_surrogates_is_storable() -> None:
+    """Found by tests/fuzz (atheris): the body's text held lone surrogates, which SQLite and PostgreSQL refuse."""
+    raw = b"From: a@example.org\r\nContent-Type: text/html; charset=utf-7\r\n\r\n<p>+2YHYsdmK2YI-</p>\r\n"
+    p = parse_message(raw)
+    assert p.text == "\ufffd" * 4 and p.html is not None
+    p.model_dump_json().encode("utf-8")  # what the repository writes
+    assert "charset: text/html: labelled utf-7: unpaired surrogates replaced" in p.defects
