@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import quopri
+import struct
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
@@ -169,6 +170,14 @@ HEADER_NAMES = (
 
 _ascii_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60)
 _any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)  # any code point a str can encode
+# ASCII that 7-bit codecs read as escapes: UTF-7's +…- base64 runs (UTF-16 halves), ISO-2022's ESC sequences, HZ's ~{
+_utf7_runs = st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=8).map(  # any UTF-16 code units, halves too
+    lambda units: b"+" + base64.b64encode(struct.pack(f">{len(units)}H", *units)).rstrip(b"=") + b"-"
+)
+seven_bit_soup = st.one_of(
+    st.text(st.sampled_from("+-/=~{}ABCDPQXYZadgknqwz0123456789 \n\x1b$(B"), min_size=1, max_size=60).map(str.encode),
+    st.lists(st.one_of(_utf7_runs, _ascii_text.map(str.encode)), min_size=1, max_size=4).map(b"".join),
+)
 
 
 @st.composite
@@ -196,7 +205,7 @@ def encode(text: str, charset: str) -> bytes:
 def body_bytes(draw: st.DrawFn) -> tuple[bytes, str]:
     """Body bytes and the charset label the part declares, which may not be the charset they are in."""
     written = draw(st.sampled_from(REAL_CHARSETS))
-    data = draw(st.one_of(texts().map(lambda t: encode(t, written)), st.binary(max_size=200)))
+    data = draw(st.one_of(texts().map(lambda t: encode(t, written)), st.binary(max_size=200), seven_bit_soup))
     declared = draw(st.one_of(st.just(written), st.sampled_from(LABELS)))
     return data, declared
 
@@ -229,6 +238,11 @@ def header_values(draw: st.DrawFn) -> bytes:
         encoded_words(),
         st.tuples(texts(), st.sampled_from(REAL_CHARSETS)).map(lambda pair: encode(*pair)),
         st.binary(max_size=40),
+        st.builds(
+            lambda label, soup: b"=?" + label + b"?Q?" + soup + b"?=",
+            st.sampled_from((b"utf-7", b"hz")),
+            seven_bit_soup,
+        ),
         st.sampled_from((b"\x00", b"\x01\x02\x7f", b"\r", b"\n", b"\t", b"\x1b[31m", b"\xff\xfe", b"\xc3", b";")),
     )
     pieces = draw(st.lists(piece, min_size=0, max_size=6))
