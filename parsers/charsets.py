@@ -60,7 +60,13 @@ class Decoded:
 
 
 def codec_for(label: str | None) -> str | None:
-    """The Python codec name for a MIME charset label, or None when unknown or absent."""
+    """The Python codec name for a MIME charset label, or None when unknown, absent or not a charset.
+
+    Python also knows codecs that are no charset: bytes-to-bytes ones (``base64``, ``rot13``, ``zlib``), whose
+    ``bytes.decode`` raises LookupError, and ``idna``, ``punycode``, ``undefined``, which raise UnicodeError even
+    with ``errors="replace"``. A label naming one of those is treated as unknown, and so is one that Python
+    refuses to look up at all (an embedded NUL raises ValueError).
+    """
     if not label:
         return None
     key = label.strip().strip('"').lower()
@@ -68,9 +74,11 @@ def codec_for(label: str | None) -> str | None:
     if not key:
         return None
     try:
-        return codecs.lookup(key).name
-    except LookupError:
+        name = codecs.lookup(key).name
+        b"\x80\xff".decode(name, "replace")  # a charset turns bytes into text, replacing what it cannot read
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
         return None
+    return name
 
 
 COMMON_RUSSIAN = frozenset("оеаинтсрвлкмдпуОЕАИНТСРВЛКМДПУ")
@@ -126,8 +134,24 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode_bytes(data: bytes, label: str | None) -> Decoded:
-    """Decode ``data`` labelled ``label``; never raises, always returns text."""
+    """Decode ``data`` labelled ``label``; never raises, always returns text that can be written as UTF-8.
+
+    UTF-7 (and the escape codecs) decode to UTF-16 code units, so damaged input gives lone surrogates, which no
+    database takes: they become U+FFFD.
+    """
+    decoded = _decode(data, label)
+    if not _SURROGATE.search(decoded.text):
+        return decoded
+    note = f"labelled {label}: unpaired surrogates replaced"
+    return Decoded(_SURROGATE.sub("\ufffd", decoded.text), f"{decoded.note}; {note}" if decoded.note else note)
+
+
+def _decode(data: bytes, label: str | None) -> Decoded:
+    """The decoding itself: the label when the bytes fit it, UTF-8, a Cyrillic code page, else a guess."""
     if not data:
         return Decoded("")
     codec = codec_for(label)

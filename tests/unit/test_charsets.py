@@ -45,3 +45,24 @@ def test_aliases_map_to_supersets() -> None:
     assert codec_for("GB2312") == "gb18030"
     assert codec_for('"iso-8859-1"') == "cp1252"
     assert codec_for("no-such-charset") is None
+
+
+@pytest.mark.parametrize(
+    "label", ["base64", "rot13", "zlib", "hex", "quopri", "idna", "punycode", "undefined", "ut\x00f-8"]
+)
+def test_a_codec_that_is_not_a_charset_is_an_unknown_label(label: str) -> None:
+    """Found by tests/fuzz: ``=?base64?B?…?=`` made bytes.decode raise LookupError (idna UnicodeError, a NUL in the
+    label ValueError)."""
+    assert codec_for(label) is None
+    data = "Solicitud para intervenir en la sesión".encode()
+    assert decode_bytes(data, label).text == "Solicitud para intervenir en la sesión"
+    assert isinstance(decode_bytes(b"\xff\xfe\x00abc\x81", label).text, str)
+
+
+def test_utf7_that_decodes_to_lone_surrogates_gives_storable_text() -> None:
+    """Found by tests/fuzz (atheris): UTF-7 spells UTF-16 code units, so ``+2YHYsdmK2YI-`` gave four unpaired
+    surrogates, and storing the message raised UnicodeEncodeError out of the import."""
+    result = decode_bytes(b"Dear +2YHYsdmK2YI- colleagues", "utf-7")
+    assert result.text == "Dear \ufffd\ufffd\ufffd\ufffd colleagues"
+    assert result.note == "labelled utf-7: unpaired surrogates replaced"
+    assert decode_bytes(b"+2D3eAA-", "utf-7").text == "\U0001f600"  # a pair is one character, as it should be

@@ -130,3 +130,32 @@ def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
         parse_message(raw)
     except MessageParseError as exc:
         assert "Recursion" in str(exc)
+
+
+def test_encoded_word_labelled_with_a_codec_that_is_no_charset() -> None:
+    """Found by tests/fuzz (hypothesis): LookupError out of parse_message, so the message became a parse error."""
+    raw = b"From: =?base64?B?U29saWNpdHVkIHBhcmEgaW50ZXJ2ZW5pciBlbiBsYSBzZXNpw7Nu?= <x@example.org>\r\n\r\nbody\r\n"
+    p = parse_message(raw)
+    assert p.sender is not None
+    assert (p.sender.name, p.sender.address) == ("Solicitud para intervenir en la sesión", "x@example.org")
+
+
+def test_charset_label_with_a_nul_byte() -> None:
+    """Found by tests/fuzz (atheris): codecs.lookup raised ValueError (embedded null character) out of parse_message."""
+    raw = (
+        b"From: a@example.org\r\nContent-Type: text/plain; charset=ut\x00f-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+        b"\r\nEstimados colegas: Gr\xc3\xa1cias\r\n"
+    )
+    assert parse_message(raw).text.strip() == "Estimados colegas: Grácias"
+    # hypothesis found the same in an encoded word's label
+    raw = b"From: a@example.org\r\nSubject: =?utf8\x00?B?Tm9taW5hdGlvbg==?=\r\n\r\nbody\r\n"
+    assert parse_message(raw).subject == "Nomination"
+
+
+def test_utf7_body_with_lone_surrogates_is_storable() -> None:
+    """Found by tests/fuzz (atheris): the body's text held lone surrogates, which SQLite and PostgreSQL refuse."""
+    raw = b"From: a@example.org\r\nContent-Type: text/html; charset=utf-7\r\n\r\n<p>+2YHYsdmK2YI-</p>\r\n"
+    p = parse_message(raw)
+    assert p.text == "\ufffd" * 4 and p.html is not None
+    p.model_dump_json().encode("utf-8")  # what the repository writes
+    assert "charset: text/html: labelled utf-7: unpaired surrogates replaced" in p.defects
