@@ -141,7 +141,7 @@ class Authenticator:
 
     def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         self.attempts.append((mechanism, bytes(auth_data.password)))
-        return AuthResult(success=bytes(auth_data.password) == SMTP_PASSWORD.encode())
+        return AuthResult(success=bytes(auth_data.password) == SMTP_PASSWORD.encode(), handled=False)
 
 
 def _server_context(cert: ServerCert) -> ssl.SSLContext:
