@@ -245,3 +245,38 @@ def test_no_log_call_is_handed_a_secret_or_the_settings() -> None:
                 assert not (isinstance(argument, ast.Name) and argument.id == "settings"), where
                 assert not [m for m in mentioned if any(word in m.lower() for word in SECRET_WORDS)], (where, mentioned)
     assert calls > 20  # the scan sees the product's logging
+
+
+# -- passwords and exports ------------------------------------------------------------------------------------
+
+
+def test_an_unknown_name_costs_a_password_check_like_a_known_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No shortcut for a name that does not exist: the time of a refusal does not tell which names do."""
+    from service.web import security
+
+    checked: list[str] = []
+
+    class Spy:
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(stored)
+            return stored == "known-hash"
+
+    monkeypatch.setattr(security, "HASHER", Spy())
+    assert security.verify_password(None, "a guess") is False
+    assert security.verify_password("known-hash", "a guess") is True
+    assert checked == [security._DUMMY, "known-hash"]
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("https://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_spreadsheet_cell_from_mail_is_text_never_a_formula(value: str) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from service.web.exports import table_response
+
+    [row] = list(csv.reader(io.StringIO(table_response("x.csv", ["h"], [[value]]).body.decode("utf-8-sig"))))[1:]
+    assert row == ["'" + value]
+    sheet = load_workbook(io.BytesIO(table_response("x.xlsx", ["h"], [[value]]).body)).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "'" + value
