@@ -250,6 +250,17 @@ def test_logging_out_ends_the_session_even_for_a_copy_of_its_cookie(site: Site) 
         assert thief.get("/api/messages").status_code == 401
 
 
+def test_signing_in_starts_a_new_session_so_a_planted_cookie_stays_signed_out(site: Site) -> None:
+    """Session fixation: a cookie handed to a member of staff before they sign in never becomes theirs."""
+    before_token = _token(site.client.get("/login").text)
+    planted = site.client.cookies.get("review_session")
+    after_token = _login(site.client)
+    assert after_token and after_token != before_token  # a new CSRF token with the new session
+    with TestClient(site.client.app, base_url="http://testserver") as attacker:
+        attacker.cookies.set("review_session", planted)
+        assert attacker.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
 def test_a_csrf_token_of_another_session_is_refused(site: Site) -> None:
     mine = _login(site.client)
     with TestClient(site.client.app, base_url="http://testserver") as other:
