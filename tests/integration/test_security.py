@@ -261,6 +261,16 @@ def test_signing_in_starts_a_new_session_so_a_planted_cookie_stays_signed_out(si
         assert attacker.get("/", follow_redirects=False).headers["location"] == "/login"
 
 
+def test_the_login_form_needs_its_csrf_token_too(site: Site) -> None:
+    """Login CSRF: another site cannot sign a reviewer's browser in to an account of its choosing."""
+    site.client.get("/login")
+    for token in ("", "made-up-token"):
+        refused = site.client.post("/login", data={"name": "ana", "password": PASSWORD, "csrf_token": token})
+        assert refused.status_code == 403
+    assert site.client.get("/", follow_redirects=False).headers["location"] == "/login"
+    assert _login(site.client)  # with the form's own token it works
+
+
 def test_a_csrf_token_of_another_session_is_refused(site: Site) -> None:
     mine = _login(site.client)
     with TestClient(site.client.app, base_url="http://testserver") as other:
