@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import socket
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
 
 from handlers.retention import MAX_DAYS, Retention
 from parsers.limits import MessageLimits
@@ -62,18 +63,29 @@ class LogFormat(StrEnum):
 
 
 def is_loopback(host: str) -> bool:
-    """True when ``host`` names or resolves only to a loopback address."""
-    if host.lower() in {"localhost", "localhost.localdomain"}:
+    """True when ``host`` is a loopback address written out (``127.0.0.1``, ``::1``) or a ``localhost`` name.
+
+    Never decided by asking DNS: a name that resolves to 127.0.0.1 while the settings are checked may resolve
+    elsewhere when the service connects (a hostile network answers DNS too), and ``security=none`` would then
+    send the password in clear across it."""
+    name = host.strip().rstrip(".").lower()
+    if name in {"localhost", "localhost.localdomain"} or name.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
     except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
         return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def redacted_url(url: str) -> str:
+    """A database URL fit to show: its password (in the authority or as a ``password`` query parameter)
+    replaced by ``***``; a URL that cannot be read is ``***`` whole."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "***"
+    query = {key: "***" if "pass" in key.lower() else value for key, value in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 SMTP_STEPS = 10  # server round trips of one send, each allowed the whole INTAKE_SMTP_TIMEOUT_SECONDS
@@ -172,6 +184,12 @@ class Settings(BaseSettings):
     retention_delegate_details_days: int | None = Field(
         None, ge=0, le=MAX_DAYS, description="Days delegates' details of mail with no event are kept; unset: kept."
     )
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """As pydantic shows the fields (``repr``, ``str``), the database URL without its password (the other
+        secrets are ``SecretStr``, shown as stars)."""
+        for name, value in super().__repr_args__():
+            yield name, redacted_url(value) if name == "database_url" and isinstance(value, str) else value
 
     @classmethod
     def settings_customise_sources(
@@ -311,6 +329,9 @@ SECRET_FIELDS = frozenset(
 )
 
 
+NEVER_ECHOED = SECRET_FIELDS | {"database_url"}  # a URL holds the database's password
+
+
 class SettingsError(Exception):
     """A configuration value is missing or wrong; the message names the variable."""
 
@@ -347,7 +368,7 @@ def _describe(error: dict[str, Any]) -> str:
         return message
     variable = "INTAKE_" + loc[0].upper()
     value = error.get("input")
-    secret = loc[0] not in Settings.model_fields or loc[0] in SECRET_FIELDS  # never echo a secret
+    secret = loc[0] not in Settings.model_fields or loc[0] in NEVER_ECHOED  # never echo a secret
     shown = "" if isinstance(value, dict) or value is None or secret else f" (got {value!r})"
     return f"{variable}: {message}{shown}"
 

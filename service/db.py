@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from config.settings import redacted_url
 from service.errors import StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -126,5 +127,5 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
         upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StorageError(f"database {make_url(url).render_as_string(hide_password=True)}: {reason}") from exc
+        raise StorageError(f"database {redacted_url(url)}: {reason}") from exc
     return engine

@@ -1,4 +1,5 @@
-"""The staff review UI: FastAPI, server-rendered Jinja2 pages, a JSON API; every route but login needs a session.
+"""The staff review UI: FastAPI, server-rendered Jinja2 pages, a JSON API; every route needs a session but the
+login page, the stylesheet and the operator's ``/healthz``, ``/readyz`` and ``/metrics`` (counts, no mail).
 
 No JavaScript at all: plain forms with a CSRF token, a Content-Security-Policy that forbids scripts, and
 e-mail HTML sanitised with nh3 and shown in a sandboxed iframe.
@@ -40,7 +41,6 @@ from service.web.display import geneva_time, senders_date
 from service.web.security import CSP, LoginThrottle
 
 HERE = Path(__file__).resolve().parent
-PUBLIC = {"/login", "/healthz", "/static"}
 # the routes by area, in the order they are matched and listed in the OpenAPI document
 ROUTERS = (
     routes_login,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -56,17 +58,36 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """Start/stop a recording aiosmtpd controller on a fixed loopback port (restartable on that port)."""
+    """Start/stop a recording aiosmtpd controller on a fixed loopback port (restartable on that port).
 
-    def __init__(self, handler: RecordingHandler | None = None, port: int | None = None) -> None:
+    ``ssl_context`` makes it speak TLS from the first byte (what ``INTAKE_SMTP_SECURITY=ssl`` expects);
+    ``smtp_parameters`` go to aiosmtpd's SMTP (``tls_context`` for STARTTLS, ``authenticator``, …)."""
+
+    def __init__(
+        self,
+        handler: RecordingHandler | None = None,
+        port: int | None = None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        **smtp_parameters: Any,
+    ) -> None:
         self.handler = handler or RecordingHandler()
         self.host = "127.0.0.1"
         self.port = port or free_port()
+        self.ssl_context = ssl_context
+        self.smtp_parameters = smtp_parameters
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
         if self._controller is None:
-            self._controller = Controller(self.handler, hostname=self.host, port=self.port, enable_SMTPUTF8=True)
+            self._controller = Controller(
+                self.handler,
+                hostname=self.host,
+                port=self.port,
+                enable_SMTPUTF8=True,
+                ssl_context=self.ssl_context,
+                **self.smtp_parameters,
+            )
             self._controller.start()
         return self
 
