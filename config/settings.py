@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(
         True, description="Bring the database schema up to date at start-up; false: refuse an outdated one."
     )
+    database_busy_seconds: float = Field(
+        30.0, gt=0, le=3600, description="SQLite: how long a write waits for another process's lock before failing."
+    )
     config: Path = Field(DEFAULT_EVENTS_FILE, description="Events and deadlines file (TOML).")
 
     imap_host: str | None = Field(None, description="IMAP server; when unset the Maildir source is used.")

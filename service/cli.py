@@ -92,7 +92,9 @@ def _pipeline(settings: Settings) -> Pipeline:
 
 def _database(settings: Settings) -> Engine:
     try:
-        return open_database(settings.effective_database_url, migrate=settings.auto_migrate)
+        return open_database(
+            settings.effective_database_url, migrate=settings.auto_migrate, busy_seconds=settings.database_busy_seconds
+        )
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
 
@@ -721,7 +723,9 @@ def db_upgrade() -> None:
     INTAKE_AUTO_MIGRATE=false)."""
     settings = _settings()
     try:
-        engine = open_database(settings.effective_database_url, migrate=True)
+        engine = open_database(
+            settings.effective_database_url, migrate=True, busy_seconds=settings.database_busy_seconds
+        )
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
     out.print(f"schema at revision {schema_revision(engine)} (the newest this version has)", highlight=False)

@@ -24,7 +24,8 @@ from sqlmodel import Session
 from config.settings import PostAction, Security, Settings
 from service import metrics, repository
 from service.archive import Archive
-from service.errors import IntakeError, MailboxError, StorageError
+from service.db import storage_error
+from service.errors import IntakeError, MailboxError
 from service.pipeline import Batch, Location, RawMail
 
 log = logging.getLogger("intake.imap")
@@ -182,7 +183,7 @@ class ImapSource:
                 )
                 session.commit()
         except Exception as exc:
-            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+            raise storage_error(exc, self.engine) from exc
         log.warning("UIDVALIDITY changed; reading the folder again", extra={"old": old, "new": uidvalidity})
         return 0
 
