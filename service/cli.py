@@ -615,6 +615,9 @@ def status_(
             + (f" in {lease.last_poll_seconds:.1f} s" if lease.last_poll_seconds is not None else ""),
             highlight=False,
         )
+        if lease.failures and lease.last_error:
+            since = lease.failing_since.isoformat(timespec="seconds") if lease.failing_since else "?"
+            out.print(f"  FAILING since {since} ({lease.failures} in a row): {lease.last_error}", highlight=False)
     if check and not poll_is_recent(settings, now):
         age = now.last_poll_age_seconds
         raise _fail("no recent poll: " + ("never polled" if age is None else f"last one {age:.0f} s ago"), 1)
