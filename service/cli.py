@@ -40,6 +40,7 @@ from service.archive import Archive
 from service.db import open_database, schema_revision
 from service.errors import IntakeError, StorageError
 from service.export import write_jsonl
+from service.faults import describe
 from service.idle import IdleWatch
 from service.leader import LeaderPoll, job_interval, only_worker_on_sqlite
 from service.model_store import model_in_use
@@ -219,7 +220,7 @@ def poll(
         try:
             result = poll_pass(settings, pipeline, progress=progress)
         except IntakeError as exc:
-            raise _fail(str(exc), 1) from None
+            raise _fail(describe(exc).line(), 1) from None
         _summary(pipeline.engine, settings, result, table=True)
         _send_acks(settings, pipeline.engine)
 
@@ -298,7 +299,7 @@ def import_(
                 progress=progress,
             )
         except IntakeError as exc:
-            raise _fail(str(exc), 1) from None
+            raise _fail(describe(exc).line(), 1) from None
         _summary(pipeline.engine, settings, result, table=False)
 
 
