@@ -21,6 +21,10 @@ class StorageError(IntakeError):
     """The archive or the database could not store something."""
 
 
+class MissingFolderError(MailboxError):
+    """The IMAP folder to poll does not exist on the server (deleted, renamed, or a wrong setting)."""
+
+
 class DiskFullError(StorageError):
     """The disk under the archive or the SQLite database is full: nothing was stored, the pass can be repeated."""
 
