@@ -59,6 +59,11 @@ def storage_error(exc: Exception, engine: Engine) -> StorageError:
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if database and database != ":memory:" and "disk is full" in reason:
         return disk_full(Path(database).resolve().parent, f"write to the database ({reason})")
+    if database and "database is locked" in reason:
+        return StorageError(
+            f"database locked: another process held {database} longer than INTAKE_DATABASE_BUSY_SECONDS; "
+            "nothing of the batch was stored"
+        )
     return StorageError(f"database: {reason}")
 
 

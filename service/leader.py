@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings
 from service import health, leases, metrics
+from service.db import storage_error
 from service.errors import StorageError
 from service.faults import Fault, describe
 from service.models import utcnow
@@ -65,9 +67,12 @@ class LeaderPoll:
         self._polling = threading.Lock()  # the periodic job and the IDLE watcher never poll at once
 
     def _take(self) -> bool:
-        held = leases.take(
-            self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
-        )
+        try:
+            held = leases.take(
+                self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
+            )
+        except SQLAlchemyError as exc:  # named as the pipeline names it: locked, disk full (with the free space) …
+            raise storage_error(exc, self.pipeline.engine) from exc
         metrics.LEADER.set(1 if held else 0)
         if held != self.leading:
             log.info("took the mailbox's lease" if held else "the mailbox is polled by another worker",
@@ -153,9 +158,14 @@ class LeaderPoll:
 
     def release(self) -> None:
         """Give the lease up on a clean stop, so another worker polls at once."""
-        if self.leading:
+        if not self.leading:
+            return
+        self.leading = False
+        try:
             leases.release(self.pipeline.engine, self.name, self.holder)
-            self.leading = False
+        except Exception as exc:  # the database is the fault (down, locked, full): the stop is clean all the same
+            log.warning("cannot release the mailbox's lease (%s); another worker takes it once it expires",
+                        describe(exc).what)  # fmt: skip
 
 
 def only_worker_on_sqlite(url: str) -> IO[str] | None:

@@ -76,7 +76,7 @@ def test_a_locked_database_fails_the_batch_at_once_with_the_drivers_reason(tmp_p
     mail, processed = _mail(1)
     with make_engine(f"sqlite:///{tmp_path / 'intake.db'}").connect() as other:
         other.exec_driver_sql("BEGIN EXCLUSIVE")
-        with pytest.raises(StorageError, match=r"^database: database is locked$"):
+        with pytest.raises(StorageError, match=r"^database locked: another process held .*intake\.db longer than"):
             pipeline.store(_pending([mail], [processed]))
     with Session(pipeline.engine) as session:
         assert session.exec(select(Message)).all() == []
