@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
 from alembic import command
@@ -21,18 +20,18 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_SECONDS = 30.0  # SQLite: how long a write waits for another process's write lock (INTAKE_DATABASE_BUSY_SECONDS)
 
 
-def _sqlite_pragmas(dbapi_connection, _record, busy_seconds: float = BUSY_SECONDS) -> None:
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     cursor.close()
 
 
 def _sqlite_engine(url: str | URL, busy_seconds: float) -> Engine:
+    """The driver's ``timeout`` is SQLite's busy timeout: how long a statement waits for another's lock."""
     engine = create_engine(url, connect_args={"timeout": busy_seconds})
-    event.listen(engine, "connect", partial(_sqlite_pragmas, busy_seconds=busy_seconds))
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
