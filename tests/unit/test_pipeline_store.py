@@ -16,11 +16,13 @@ from service.errors import StorageError
 from service.models import MailboxState, Message
 from service.parse_pool import ParsePool, Parsing
 from service.pipeline import Batch, Location, Pending, Pipeline, Processed, RawMail
+from tests.conftest import fresh_database_url
 from tests.support.messages import make_message
 
 
-def _pipeline(tmp_path: Path) -> Pipeline:
-    engine = make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
+def _pipeline(tmp_path: Path, url: str | None = None) -> Pipeline:
+    """A pipeline on the suite's database (``TEST_DATABASE``), or on ``url``."""
+    engine = make_engine(url or fresh_database_url(tmp_path))
     upgrade(engine)
     pool = ParsePool(events_file=DEFAULT_EVENTS_FILE, model_file=None, workers=1)
     return Pipeline(engine, Archive(tmp_path / "archive"), events=[], parsers=pool)
@@ -71,7 +73,7 @@ def test_a_batch_that_cannot_be_stored_even_raw_fails_cleanly_and_stores_nothing
 
 
 def test_a_locked_database_fails_the_batch_at_once_with_the_drivers_reason(tmp_path: Path) -> None:
-    pipeline = _pipeline(tmp_path)
+    pipeline = _pipeline(tmp_path, f"sqlite:///{tmp_path / 'intake.db'}")  # SQLite's own write lock
     pipeline.engine = make_engine(f"sqlite:///{tmp_path / 'intake.db'}", busy_seconds=0.1)
     mail, processed = _mail(1)
     with make_engine(f"sqlite:///{tmp_path / 'intake.db'}").connect() as other:
