@@ -11,3 +11,7 @@ class MailboxError(IntakeError):
 
 class StorageError(IntakeError):
     """The archive or the database could not store something."""
+
+
+class MissingFolderError(MailboxError):
+    """The IMAP folder to poll does not exist on the server (deleted, renamed, or a wrong setting)."""

@@ -18,7 +18,8 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Settings
 from service import metrics
-from service.mailbox import ImapTarget, close_quietly, connect, reason
+from service.errors import MissingFolderError
+from service.mailbox import ImapTarget, close_quietly, connect, reason, select
 
 log = logging.getLogger("intake.idle")
 NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -61,6 +62,10 @@ class IdleWatch:
                 metrics.IMAP_ERRORS.labels("idle_login").inc()
                 log.error("IDLE: IMAP login refused (%s); polling only until the next attempt", exc)
                 stop.wait(max(pause, 60.0))
+            except MissingFolderError as exc:  # the poll job says so, with what to do; no storm of retries here
+                metrics.IMAP_ERRORS.labels("idle_folder").inc()
+                log.warning("IDLE: %s; polling only until the next attempt", exc)
+                stop.wait(max(pause, 60.0))
             except (OSError, IMAPClientError) as exc:
                 metrics.IMAP_ERRORS.labels("idle_connection").inc()
                 log.warning("IDLE connection failed (%s); reconnecting in %.0f s", reason(exc), pause)
@@ -80,7 +85,7 @@ class IdleWatch:
                             self.settings.poll_seconds)  # fmt: skip
                 self.unsupported = True
                 return
-            client.select_folder(self.target.folder, readonly=True)
+            select(client, self.target, readonly=True)
             log.info("waiting for new mail (IMAP IDLE)", extra={"folder": self.target.folder})
             while not stop.is_set() and self.leading():
                 self._idle_once(client, stop)
