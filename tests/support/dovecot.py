@@ -111,6 +111,7 @@ class DovecotServer:
         self.tls = tls  # (certificate, key) PEM files: STARTTLS on the IMAP port and implicit TLS on tls_port
         self._port: int | None = None
         self._tls_port: int | None = None
+        self._ports: tuple[int, int | None] | None = None  # of the last good start: a restart listens there again
         self._pid: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -158,14 +159,20 @@ class DovecotServer:
     # -- lifecycle -----------------------------------------------------------
 
     def start(self) -> Self:
-        """Write the configuration, launch Dovecot and wait for the IMAP greeting."""
+        """Write the configuration, launch Dovecot and wait for the IMAP greeting.
+
+        Started again after :meth:`stop`, it listens on the same ports with the same mail (a server restart,
+        as clients configured with its address see it)."""
         if self._pid is not None:
             return self
         binary = dovecot_binary()
         if binary is None:
             raise RuntimeError("dovecot is not installed (looked for /usr/sbin/dovecot and PATH)")
-        self._port = _free_port(self.host)
-        self._tls_port = _free_port(self.host) if self.tls else None
+        if self._ports is not None:
+            self._port, self._tls_port = self._ports
+        else:
+            self._port = _free_port(self.host)
+            self._tls_port = _free_port(self.host) if self.tls else None
         self._prepare_files()
         stderr_path = self.root / "dovecot.stderr"
         with stderr_path.open("wb") as stderr:
@@ -185,6 +192,7 @@ class DovecotServer:
         except BaseException:
             self.stop()
             raise
+        self._ports = (self._port, self._tls_port)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
