@@ -60,12 +60,14 @@ class IdleWatch:
                 pause = 1.0
             except LoginError as exc:
                 metrics.IMAP_ERRORS.labels("idle_login").inc()
-                log.error("IDLE: IMAP login refused (%s); polling only until the next attempt", exc)
-                stop.wait(max(pause, 60.0))
-            except MissingFolderError as exc:  # the poll job says so, with what to do; no storm of retries here
+                pause = min(1800.0, max(60.0, pause * 2))  # as the poll backs off: a setting must change
+                log.error("IDLE: IMAP login refused (%s); next attempt in %.0f s", reason(exc), pause)
+                stop.wait(pause)
+            except MissingFolderError as exc:  # the poll job says what to do; IDLE waits as it does, quietly
                 metrics.IMAP_ERRORS.labels("idle_folder").inc()
-                log.warning("IDLE: %s; polling only until the next attempt", exc)
-                stop.wait(max(pause, 60.0))
+                pause = min(1800.0, max(60.0, pause * 2))
+                log.warning("IDLE: %s; next attempt in %.0f s", exc, pause)
+                stop.wait(pause)
             except (OSError, IMAPClientError) as exc:
                 metrics.IMAP_ERRORS.labels("idle_connection").inc()
                 log.warning("IDLE connection failed (%s); reconnecting in %.0f s", reason(exc), pause)
