@@ -7,8 +7,10 @@ again from UID 1 and content addressing (SHA-256 of the raw bytes) keeps it free
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
+import re
 import ssl
 import threading
 import time
@@ -28,6 +30,7 @@ from service.errors import IntakeError, MailboxError, MissingFolderError, Storag
 from service.pipeline import Batch, Location, RawMail
 
 log = logging.getLogger("intake.imap")
+BYTES_REPR = re.compile(r"b'[^'\\]*(?:\\.[^'\\]*)*'|b\"[^\"\\]*(?:\\.[^\"\\]*)*\"", re.S)
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,11 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
 
 
 def reason(exc: BaseException) -> str:
-    """The first line of an exception's message (its type when it has none), at most 300 characters."""
-    text = str(exc).strip() or type(exc).__name__
+    """The first line of an exception's message (its type when it has none), at most 300 characters; a server's
+    answer carried as bytes, or as their ``repr`` (imapclient's ``LoginError``), is read as text, not ``b'…'``."""
+    only = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(only, str) and BYTES_REPR.fullmatch(only):
+        with contextlib.suppress(ValueError, SyntaxError):
+            only = ast.literal_eval(only)
+    text = (only.decode("utf-8", "replace") if isinstance(only, bytes) else str(exc)).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
