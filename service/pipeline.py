@@ -157,7 +157,7 @@ def process_one(
         limit = over_limit(raw, limits)
         if limit is not None:
             raw = header_block(raw, limits.max_header_bytes)
-    processed = _parse_and_triage(digest, raw, internaldate, archive, knowledge)
+    processed = _parse_and_triage(digest, raw, internaldate, archive, knowledge, limits)
     if limit is None and whole is None:
         return processed
     return _header_only(processed, limit)
@@ -176,11 +176,16 @@ def _header_only(processed: Processed, limit: str | None) -> Processed:
 
 
 def _parse_and_triage(
-    digest: str, raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge
+    digest: str,
+    raw: bytes,
+    internaldate: datetime | None,
+    archive: Archive | None,
+    knowledge: Knowledge,
+    limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
 ) -> Processed:
     """Stages 3–4: parse (attachment bytes to the archive), search words, triage."""
     try:  # 3. parse
-        parsed = parse_message(raw, internaldate=internaldate)
+        parsed = parse_message(raw, internaldate=internaldate, attachment_limits=limits.attachments)
     except MessageParseError as exc:
         return Processed(digest, error=str(exc))
     except Exception:  # a bug on hostile input must not take the batch down
