@@ -62,7 +62,8 @@ def test_a_message_over_a_limit_is_archived_whole_and_waits_for_a_person(tmp_pat
 def _with_text_attachment(size: int) -> bytes:
     body = ("Delegation list " * (size // 16 + 1))[:size].encode()
     return (
-        HEAD + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the list.'
+        HEAD
+        + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the list.'
         b'\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="list.txt"\r\n\r\n'
         + body
         + b"\r\n--b--\r\n"
