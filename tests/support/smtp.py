@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -30,17 +30,28 @@ class Delivery:
 
 @dataclass
 class RecordingHandler:
-    """Accepts (250) or answers the scripted codes in ``replies`` first, in order."""
+    """Accepts (250) or answers the scripted codes in ``replies`` first, in order.
+
+    ``delay``: seconds before the answer to the end of DATA (the message is recorded, and answered, after it —
+    a relay that queued the mail but answered too late); ``ehlo_delay``: seconds before the answer to EHLO (a
+    server that accepts the connection but answers slowly). Both wait without holding up other connections."""
 
     replies: list[str] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     delay: float = 0.0
+    ehlo_delay: float = 0.0
     on_delivery: Callable[[Delivery], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        if self.ehlo_delay:
+            await asyncio.sleep(self.ehlo_delay)
+        session.host_name = hostname
+        return responses
+
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:
-            time.sleep(self.delay)
+            await asyncio.sleep(self.delay)
         with self.lock:
             if self.replies:
                 return self.replies.pop(0)
