@@ -375,9 +375,10 @@ def _not_sent(
             select(func.count(), func.min(Acknowledgment.next_attempt_at)).where(Acknowledgment.status == "pending")
         ).one()
     server = f"{settings.smtp_host}:{settings.effective_smtp_port}"
-    what = f"the SMTP server {server}: {trouble}; {waiting} waiting"
+    what = f"the SMTP server {server}: {trouble}"
     if unconfirmed:
         what += f"; {', '.join(unconfirmed)} marked uncertain (it may have been delivered: check before resending)"
+    what += f"; {waiting} waiting"
     if report.gave_up:
         what += f"; {len(report.gave_up)} out of attempts marked failed (see {OUTBOX.format('failed')})"
     when = f" (next at {soonest:%Y-%m-%d %H:%M:%S} UTC)" if soonest and waiting else ""
