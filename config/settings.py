@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 
 from handlers.retention import MAX_DAYS, Retention
+from parsers.attachments import DEFAULT_LIMITS
 from parsers.limits import MessageLimits
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -108,6 +110,9 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(
         True, description="Bring the database schema up to date at start-up; false: refuse an outdated one."
     )
+    database_busy_seconds: float = Field(
+        30.0, gt=0, le=3600, description="SQLite: how long a write waits for another process's lock before failing."
+    )
     config: Path = Field(DEFAULT_EVENTS_FILE, description="Events and deadlines file (TOML).")
 
     imap_host: str | None = Field(None, description="IMAP server; when unset the Maildir source is used.")
@@ -123,6 +128,10 @@ class Settings(BaseSettings):
     max_header_fields: int = Field(1_000, ge=10)
     max_mime_parts: int = Field(1_000, ge=2)
     max_multiparts: int = Field(100, ge=1)
+    max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Larger attachments: kept, not read.")
+    max_attachment_pages: int = Field(30, ge=1, description="PDF pages read per attachment.")
+    max_attachment_chars: int = Field(50_000, ge=1000, description="Text kept per attachment.")
+    max_unzipped_bytes: int = Field(20 * 1024 * 1024, ge=1024 * 1024, description="Uncompressed DOCX/XLSX read.")
     imap_post_action: PostAction = PostAction.NONE
     imap_post_flag: str = Field("$FrontierIntake", description="Keyword set by the `flag` post-action.")
     imap_move_folder: str = Field("Processed", description="Destination of the `move` post-action.")
@@ -295,6 +304,13 @@ class Settings(BaseSettings):
             max_header_fields=self.max_header_fields,
             max_mime_parts=self.max_mime_parts,
             max_multiparts=self.max_multiparts,
+            attachments=replace(
+                DEFAULT_LIMITS,
+                max_bytes=self.max_attachment_bytes,
+                max_pages=self.max_attachment_pages,
+                max_chars=self.max_attachment_chars,
+                max_unzipped_bytes=self.max_unzipped_bytes,
+            ),
         )
 
     @property

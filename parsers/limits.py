@@ -8,7 +8,9 @@ length in C-speed searches, not a parser's recursion or copies. Pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from parsers.attachments import DEFAULT_LIMITS, Limits
 
 MIB = 1024 * 1024
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
@@ -26,6 +28,7 @@ class MessageLimits:
     max_header_fields: int = 1_000  # INTAKE_MAX_HEADER_FIELDS
     max_mime_parts: int = 1_000  # INTAKE_MAX_MIME_PARTS: boundary lines, an upper bound of the parts
     max_multiparts: int = 100  # INTAKE_MAX_MULTIPARTS: multipart containers, an upper bound of the nesting depth
+    attachments: Limits = field(default=DEFAULT_LIMITS)  # per attachment read for text (INTAKE_MAX_ATTACHMENT_…)
 
 
 def header_block(raw: bytes, limit: int = 1 * MIB) -> bytes:

@@ -15,7 +15,7 @@ from email.message import Message
 import mailparser
 from mailparser.exceptions import MailParserRecursionError
 
-from parsers.attachments import extract_text
+from parsers.attachments import DEFAULT_LIMITS, Limits, extract_text
 from parsers.charsets import decode_bytes
 from parsers.dates import as_utc, parse_date, received_date
 from parsers.headers import decode_value, parse_addresses
@@ -136,9 +136,12 @@ def _forwarded_text(inner: Message, notes: list[str]) -> str:
     return "\n\n".join(x for x in (head, body, *nested) if x)
 
 
-def _attachment(filename: str, safe: str, content_type: str, data: bytes, cid: str, inline: bool) -> Attachment:
+def _attachment(
+    filename: str, safe: str, content_type: str, data: bytes, cid: str, inline: bool, limits: Limits
+) -> Attachment:
     kind = content_type.lower()
-    text, note = ("", None) if kind.startswith(("image/", "audio/", "video/")) else extract_text(data, kind, filename)
+    media = kind.startswith(("image/", "audio/", "video/"))
+    text, note = ("", None) if media else extract_text(data, kind, filename, limits)
     return Attachment(
         text=text,
         text_note=note,
@@ -153,7 +156,7 @@ def _attachment(filename: str, safe: str, content_type: str, data: bytes, cid: s
     )
 
 
-def _stdlib_attachments(msg: Message) -> list[Attachment]:
+def _stdlib_attachments(msg: Message, limits: Limits) -> list[Attachment]:
     """Fallback when mail-parser fails: each leaf part with a file name or attachment disposition."""
     result: list[Attachment] = []
     for part in msg.walk():
@@ -171,12 +174,13 @@ def _stdlib_attachments(msg: Message) -> list[Attachment]:
                 data,
                 str(part.get("Content-ID") or ""),
                 part.get_content_disposition() == "inline",
+                limits,
             )
         )
     return result
 
 
-def _attachments(mp: mailparser.MailParser) -> list[Attachment]:
+def _attachments(mp: mailparser.MailParser, limits: Limits) -> list[Attachment]:
     result: list[Attachment] = []
     for index, item in enumerate(mp.attachments):
         payload = item.get("payload") or ""
@@ -191,7 +195,7 @@ def _attachments(mp: mailparser.MailParser) -> list[Attachment]:
         safe = str(item.get("safe_filename") or f"attachment-{index + 1}")
         content_type = item.get("mail_content_type") or "application/octet-stream"
         inline = "inline" in (item.get("content-disposition") or "").lower()
-        result.append(_attachment(filename, safe, content_type, data, item.get("content-id") or "", inline))
+        result.append(_attachment(filename, safe, content_type, data, item.get("content-id") or "", inline, limits))
     return result
 
 
@@ -206,8 +210,11 @@ def _defects(mp: mailparser.MailParser) -> list[str]:
     return out
 
 
-def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> ParsedMessage:
+def parse_message(
+    raw: bytes, *, internaldate: datetime | None = None, attachment_limits: Limits = DEFAULT_LIMITS
+) -> ParsedMessage:
     """Parse one message. ``internaldate`` (IMAP) wins for ``received_at``; else the newest Received.
+    Each attachment's text is read within ``attachment_limits`` (size, pages, unzipped bytes, characters).
 
     Raises :class:`MessageParseError` when the bytes are not a message at all or cannot be parsed.
     """
@@ -216,7 +223,7 @@ def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> Parsed
     try:
         mp = _MailParser.from_bytes(raw)
         msg: Message = mp.message
-        attachments, defects = _attachments(mp), _defects(mp)
+        attachments, defects = _attachments(mp, attachment_limits), _defects(mp)
     except (MailParserRecursionError, RecursionError) as exc:
         raise MessageParseError(f"{type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # a mail-parser bug on odd input: fall back to the standard library
@@ -224,7 +231,7 @@ def parse_message(raw: bytes, *, internaldate: datetime | None = None) -> Parsed
             msg = email.message_from_bytes(raw)
         except RecursionError as inner:
             raise MessageParseError(f"RecursionError: {inner}") from inner
-        attachments = _stdlib_attachments(msg)
+        attachments = _stdlib_attachments(msg, attachment_limits)
         defects = [f"mail-parser failed ({type(exc).__name__}: {exc}); parsed with the standard library"]
     if msg is None or not msg.keys():
         raise MessageParseError("no header fields: not an RFC 5322 message")

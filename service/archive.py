@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from service.errors import StorageError
+from service.errors import DISK_FULL, StorageError, disk_full
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _MADE: set[Path] = set()  # folders this process has made or seen: no mkdir call per blob
@@ -92,6 +92,8 @@ class Archive:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
+            if exc.errno in DISK_FULL:  # the temporary file is gone again: nothing half-written is left
+                raise disk_full(self.root, f"write archive blob {digest[:12]}…") from exc
             raise StorageError(f"cannot write archive blob {digest[:12]}… under {self.root}: {exc}") from exc
         return digest
 
@@ -116,6 +118,8 @@ class Archive:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
+            if exc.errno in DISK_FULL:
+                raise disk_full(self.root, f"write a streamed archive blob ({size:,} bytes so far)") from exc
             raise StorageError(f"cannot write a streamed archive blob under {self.root}: {exc}") from exc
         return digest.hexdigest(), size
 
@@ -126,6 +130,8 @@ class Archive:
         try:
             sync_file_system(self.root)
         except OSError as exc:
+            if exc.errno in DISK_FULL:
+                raise disk_full(self.root, "flush the archive to disk") from exc
             raise StorageError(f"cannot flush the archive under {self.root} to disk: {exc}") from exc
         self.unsynced = 0
 

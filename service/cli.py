@@ -40,6 +40,7 @@ from service.archive import Archive
 from service.db import open_database, schema_revision
 from service.errors import IntakeError, StorageError
 from service.export import write_jsonl
+from service.faults import describe
 from service.idle import IdleWatch
 from service.leader import LeaderPoll, job_interval, only_worker_on_sqlite
 from service.model_store import model_in_use
@@ -92,7 +93,9 @@ def _pipeline(settings: Settings) -> Pipeline:
 
 def _database(settings: Settings) -> Engine:
     try:
-        return open_database(settings.effective_database_url, migrate=settings.auto_migrate)
+        return open_database(
+            settings.effective_database_url, migrate=settings.auto_migrate, busy_seconds=settings.database_busy_seconds
+        )
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
 
@@ -219,7 +222,7 @@ def poll(
         try:
             result = poll_pass(settings, pipeline, progress=progress)
         except IntakeError as exc:
-            raise _fail(str(exc), 1) from None
+            raise _fail(describe(exc).line(), 1) from None
         _summary(pipeline.engine, settings, result, table=True)
         _send_acks(settings, pipeline.engine)
 
@@ -298,7 +301,7 @@ def import_(
                 progress=progress,
             )
         except IntakeError as exc:
-            raise _fail(str(exc), 1) from None
+            raise _fail(describe(exc).line(), 1) from None
         _summary(pipeline.engine, settings, result, table=False)
 
 
@@ -615,6 +618,9 @@ def status_(
             + (f" in {lease.last_poll_seconds:.1f} s" if lease.last_poll_seconds is not None else ""),
             highlight=False,
         )
+        if lease.failures and lease.last_error:
+            since = lease.failing_since.isoformat(timespec="seconds") if lease.failing_since else "?"
+            out.print(f"  FAILING since {since} ({lease.failures} in a row): {lease.last_error}", highlight=False)
     if check and not poll_is_recent(settings, now):
         age = now.last_poll_age_seconds
         raise _fail("no recent poll: " + ("never polled" if age is None else f"last one {age:.0f} s ago"), 1)
@@ -721,7 +727,9 @@ def db_upgrade() -> None:
     INTAKE_AUTO_MIGRATE=false)."""
     settings = _settings()
     try:
-        engine = open_database(settings.effective_database_url, migrate=True)
+        engine = open_database(
+            settings.effective_database_url, migrate=True, busy_seconds=settings.database_busy_seconds
+        )
     except IntakeError as exc:
         raise _fail(str(exc), 1) from None
     out.print(f"schema at revision {schema_revision(engine)} (the newest this version has)", highlight=False)

@@ -18,7 +18,8 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Settings
 from service import metrics
-from service.mailbox import ImapTarget, close_quietly, connect, reason
+from service.errors import MissingFolderError
+from service.mailbox import ImapTarget, close_quietly, connect, reason, select
 
 log = logging.getLogger("intake.idle")
 NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -59,8 +60,14 @@ class IdleWatch:
                 pause = 1.0
             except LoginError as exc:
                 metrics.IMAP_ERRORS.labels("idle_login").inc()
-                log.error("IDLE: IMAP login refused (%s); polling only until the next attempt", exc)
-                stop.wait(max(pause, 60.0))
+                pause = min(1800.0, max(60.0, pause * 2))  # as the poll backs off: a setting must change
+                log.error("IDLE: IMAP login refused (%s); next attempt in %.0f s", reason(exc), pause)
+                stop.wait(pause)
+            except MissingFolderError as exc:  # the poll job says what to do; IDLE waits as it does, quietly
+                metrics.IMAP_ERRORS.labels("idle_folder").inc()
+                pause = min(1800.0, max(60.0, pause * 2))
+                log.warning("IDLE: %s; next attempt in %.0f s", exc, pause)
+                stop.wait(pause)
             except (OSError, IMAPClientError) as exc:
                 metrics.IMAP_ERRORS.labels("idle_connection").inc()
                 log.warning("IDLE connection failed (%s); reconnecting in %.0f s", reason(exc), pause)
@@ -80,7 +87,7 @@ class IdleWatch:
                             self.settings.poll_seconds)  # fmt: skip
                 self.unsupported = True
                 return
-            client.select_folder(self.target.folder, readonly=True)
+            select(client, self.target, readonly=True)
             log.info("waiting for new mail (IMAP IDLE)", extra={"folder": self.target.folder})
             while not stop.is_set() and self.leading():
                 self._idle_once(client, stop)

@@ -17,16 +17,20 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings
-from service import leases, metrics
-from service.errors import IntakeError, StorageError
+from service import health, leases, metrics
+from service.db import storage_error
+from service.errors import StorageError
+from service.faults import Fault, describe
 from service.models import utcnow
 from service.pipeline import Pipeline
 from service.worker import poll_pass
 
 log = logging.getLogger("intake.worker")
 SLACK_SECONDS = 1.0  # a poll due within this is done now: the job's own runs drift by milliseconds
+MAX_BACKOFF_SECONDS = 1800.0  # a refused login or a missing folder is tried again at least every 30 minutes
 
 
 def mailbox_name(settings: Settings) -> str:
@@ -34,6 +38,14 @@ def mailbox_name(settings: Settings) -> str:
     if settings.imap_host:
         return f"imap://{settings.imap_user}@{settings.imap_host}:{settings.effective_imap_port}/{settings.imap_folder}"
     return f"maildir:{Path(settings.maildir).resolve()}"
+
+
+def backoff_seconds(fault: Fault, failures: int, poll_seconds: float) -> float:
+    """How long after a failed poll the next one waits: the usual interval, or for a fault that only a change
+    of setting or server can end, ``poll_seconds × 2^(failures−1)``, at most :data:`MAX_BACKOFF_SECONDS`."""
+    if not fault.backs_off or failures < 1:
+        return poll_seconds
+    return min(MAX_BACKOFF_SECONDS, max(poll_seconds, poll_seconds * 2 ** min(failures - 1, 30)))
 
 
 def job_interval(settings: Settings) -> int:
@@ -50,12 +62,17 @@ class LeaderPoll:
         self.holder = holder or leases.worker_name()
         self.leading = False
         self._last_poll: float | None = None
+        self._failures = 0  # failed polls in a row, and when the next may start (a backing-off fault)
+        self._retry_at = 0.0
         self._polling = threading.Lock()  # the periodic job and the IDLE watcher never poll at once
 
     def _take(self) -> bool:
-        held = leases.take(
-            self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
-        )
+        try:
+            held = leases.take(
+                self.pipeline.engine, self.name, self.holder, seconds=self.settings.lease_seconds, now=utcnow()
+            )
+        except SQLAlchemyError as exc:  # named as the pipeline names it: locked, disk full (with the free space) …
+            raise storage_error(exc, self.pipeline.engine) from exc
         metrics.LEADER.set(1 if held else 0)
         if held != self.leading:
             log.info("took the mailbox's lease" if held else "the mailbox is polled by another worker",
@@ -80,13 +97,28 @@ class LeaderPoll:
                     return
                 since = time.monotonic() - self._last_poll if self._last_poll is not None else None
                 recent = since is not None and since < self.settings.poll_seconds - SLACK_SECONDS
-                if recent and not due:
-                    return  # renewed; not yet time to poll
+                if (recent and not due) or time.monotonic() < self._retry_at:
+                    return  # renewed; not yet time to poll (or backing off after a fault)
                 self._poll(stop)
-        except IntakeError as exc:
-            log.error("pass failed: %s", exc)
-        except Exception as exc:  # the database away for a moment: the next run tries again
-            log.error("poll job failed: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+                if self._failures:
+                    log.info("polling works again", extra={"mailbox": self.name, "failures": self._failures})
+                    self._failures, self._retry_at = 0, 0.0
+        except Exception as exc:  # whatever it is: one line, counted, and the next run tries again
+            self._failed(describe(exc))
+
+    def _failed(self, fault: Fault) -> None:
+        """One log line for a failed poll, its count by kind, its record for the UI, and the backoff."""
+        self._failures += 1
+        metrics.POLL_FAILURES.labels(fault.kind).inc()
+        health.record_failure(self.pipeline.engine, self.name, fault, now=utcnow())
+        wait = backoff_seconds(fault, self._failures, self.settings.poll_seconds)
+        if fault.backs_off:
+            self._retry_at = time.monotonic() + wait
+        log.error(
+            "poll failed: %s",
+            fault.line(),
+            extra={"kind": fault.kind, "failures": self._failures, "next_try_seconds": round(wait)},
+        )
 
     def _poll(self, stop: threading.Event) -> None:
         halt, done = threading.Event(), threading.Event()
@@ -122,12 +154,18 @@ class LeaderPoll:
         leases.record_poll(
             self.pipeline.engine, self.name, self.holder, at=utcnow(), seconds=time.monotonic() - started
         )
+        health.clear_failure(self.pipeline.engine, self.name)  # a fault recorded by any worker is over
 
     def release(self) -> None:
         """Give the lease up on a clean stop, so another worker polls at once."""
-        if self.leading:
+        if not self.leading:
+            return
+        self.leading = False
+        try:
             leases.release(self.pipeline.engine, self.name, self.holder)
-            self.leading = False
+        except Exception as exc:  # the database is the fault (down, locked, full): the stop is clean all the same
+            log.warning("cannot release the mailbox's lease (%s); another worker takes it once it expires",
+                        describe(exc).what)  # fmt: skip
 
 
 def only_worker_on_sqlite(url: str) -> IO[str] | None:

@@ -7,8 +7,10 @@ again from UID 1 and content addressing (SHA-256 of the raw bytes) keeps it free
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
+import re
 import ssl
 import threading
 import time
@@ -17,17 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from imapclient import IMAPClient, SocketTimeout
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from config.settings import PostAction, Security, Settings
 from service import metrics, repository
 from service.archive import Archive
-from service.errors import IntakeError, MailboxError, StorageError
+from service.db import storage_error
+from service.errors import IntakeError, MailboxError, MissingFolderError
 from service.pipeline import Batch, Location, RawMail
 
 log = logging.getLogger("intake.imap")
+BYTES_REPR = re.compile(r"b'[^'\\]*(?:\\.[^'\\]*)*'|b\"[^\"\\]*(?:\\.[^\"\\]*)*\"", re.S)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,19 @@ def connect(target: ImapTarget) -> IMAPClient:
     return client
 
 
+def select(client: IMAPClient, target: ImapTarget, *, readonly: bool) -> dict:
+    """SELECT the target's folder. One the server does not have is a :class:`MissingFolderError` — not a
+    connection failure, so not retried; any other failure is raised as it came."""
+    try:
+        return client.select_folder(target.folder, readonly=readonly)
+    except IMAPClientAbortError:
+        raise
+    except IMAPClientError as exc:
+        if "NONEXISTENT" in str(exc) or not client.folder_exists(target.folder):  # RFC 5530's code, else LIST
+            raise MissingFolderError(f"IMAP folder {target.folder!r} does not exist on {target.account}") from exc
+        raise
+
+
 def close_quietly(client: IMAPClient) -> None:
     try:
         client.logout()
@@ -142,7 +159,7 @@ class ImapSource:
         s, t = self.settings, self.target
         client = connect(t)
         try:
-            info = client.select_folder(t.folder, readonly=s.imap_post_action is PostAction.NONE)
+            info = select(client, t, readonly=s.imap_post_action is PostAction.NONE)
             self._uidvalidity = int(info[b"UIDVALIDITY"])
             last_uid = self._position(self._uidvalidity)
             self._reconcile_post_action(client, self._uidvalidity, last_uid)
@@ -182,7 +199,7 @@ class ImapSource:
                 )
                 session.commit()
         except Exception as exc:
-            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+            raise storage_error(exc, self.engine) from exc
         log.warning("UIDVALIDITY changed; reading the folder again", extra={"old": old, "new": uidvalidity})
         return 0
 
@@ -264,7 +281,8 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
     """Call ``run`` (a pass over an :class:`ImapSource`) and, when the connection fails, again after a pause.
 
     Exponential backoff (0.5 s, 1 s, 2 s …, at most 30 s), ``INTAKE_IMAP_CONNECT_ATTEMPTS`` in all; each
-    attempt resumes from the committed position. A refused login and storage errors are not retried.
+    attempt resumes from the committed position. A refused login, a missing folder and storage errors are not
+    retried.
     """
     target = ImapTarget.from_settings(settings)
     attempts = settings.imap_connect_attempts
@@ -275,6 +293,9 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
         except LoginError as exc:
             metrics.IMAP_ERRORS.labels("login").inc()
             raise MailboxError(f"IMAP login to {target.account} refused: {reason(exc)}") from exc
+        except MissingFolderError:
+            metrics.IMAP_ERRORS.labels("folder").inc()
+            raise
         except IntakeError:
             raise
         except (OSError, IMAPClientError) as exc:
@@ -295,6 +316,11 @@ def reconnecting(run: Callable[[], object], *, settings: Settings, stop: threadi
 
 
 def reason(exc: BaseException) -> str:
-    """The first line of an exception's message (its type when it has none), at most 300 characters."""
-    text = str(exc).strip() or type(exc).__name__
+    """The first line of an exception's message (its type when it has none), at most 300 characters; a server's
+    answer carried as bytes, or as their ``repr`` (imapclient's ``LoginError``), is read as text, not ``b'…'``."""
+    only = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(only, str) and BYTES_REPR.fullmatch(only):
+        with contextlib.suppress(ValueError, SyntaxError):
+            only = ast.literal_eval(only)
+    text = (only.decode("utf-8", "replace") if isinstance(only, bytes) else str(exc)).strip() or type(exc).__name__
     return text.splitlines()[0][:300]

@@ -31,6 +31,7 @@ ARRIVAL_TO_STORED = Histogram(
     buckets=(0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 86400),
 )
 ACKNOWLEDGMENTS = Counter("intake_worker_acknowledgments", "Acknowledgments this worker tried to send", ["result"])
+POLL_FAILURES = Counter("intake_worker_poll_failures", "Polls of this worker that failed, by fault", ["kind"])
 IDLE_WAKEUPS = Counter("intake_worker_idle_wakeups", "Times IMAP IDLE announced new mail")
 LEADER = Gauge("intake_worker_leader", "1 while this worker holds the mailbox's lease and polls it")
 

@@ -101,6 +101,10 @@ class PollLease(SQLModel, table=True):
     taken_at: datetime = Field(sa_type=UTCDateTime)
     last_poll_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_poll_seconds: float | None = None
+    failing_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # first failed poll of a run of them
+    failures: int = 0  # failed polls in a row
+    last_error_kind: str | None = Field(default=None, max_length=40)  # service.faults.Fault.kind
+    last_error: str | None = Field(default=None, sa_column=Column(Text))  # what happened and what to do
 
 
 class Message(SQLModel, table=True):

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from handlers.events import Event
@@ -43,6 +44,7 @@ from parsers.message import MessageParseError, parse_message
 from parsers.model import ParsedMessage
 from service import outbox, repository
 from service.archive import Archive, sha256_hex
+from service.db import storage_error
 from service.errors import StorageError
 from service.models import Message, utcnow
 from service.outbox import AckPolicy
@@ -157,7 +159,7 @@ def process_one(
         limit = over_limit(raw, limits)
         if limit is not None:
             raw = header_block(raw, limits.max_header_bytes)
-    processed = _parse_and_triage(digest, raw, internaldate, archive, knowledge)
+    processed = _parse_and_triage(digest, raw, internaldate, archive, knowledge, limits)
     if limit is None and whole is None:
         return processed
     return _header_only(processed, limit)
@@ -176,11 +178,16 @@ def _header_only(processed: Processed, limit: str | None) -> Processed:
 
 
 def _parse_and_triage(
-    digest: str, raw: bytes, internaldate: datetime | None, archive: Archive | None, knowledge: Knowledge
+    digest: str,
+    raw: bytes,
+    internaldate: datetime | None,
+    archive: Archive | None,
+    knowledge: Knowledge,
+    limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
 ) -> Processed:
     """Stages 3–4: parse (attachment bytes to the archive), search words, triage."""
     try:  # 3. parse
-        parsed = parse_message(raw, internaldate=internaldate)
+        parsed = parse_message(raw, internaldate=internaldate, attachment_limits=limits.attachments)
     except MessageParseError as exc:
         return Processed(digest, error=str(exc))
     except Exception:  # a bug on hostile input must not take the batch down
@@ -304,7 +311,7 @@ class Pipeline:
             with Session(self.engine) as session:
                 known = repository.ids_by_sha(session=session, digests=digests)
         except SQLAlchemyError as exc:
-            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+            raise storage_error(exc, self.engine) from exc
         todo: dict[str, RawMail] = {}
         for mail, digest in zip(batch.mails, digests, strict=True):
             if digest not in known and digest not in todo:
@@ -325,8 +332,28 @@ class Pipeline:
         return mail.raw, mail.internaldate, None, None
 
     def store(self, pending: Pending) -> BatchResult:
-        """Stage 5: wait for the parsers, then store the batch, its outbox rows and its position in ONE transaction."""
+        """Stage 5: wait for the parsers, then store the batch, its outbox rows and its position in ONE transaction.
+
+        The database failing (unreachable, locked, full) fails the batch with a :class:`StorageError`: nothing of
+        it is stored and the next pass fetches it again. Anything else is taken for a value of one message that
+        the database or its driver refuses (a bug on hostile input): each message whose insert alone fails is
+        stored raw, flagged with the reason, and the batch again; if that fails too, the batch fails cleanly."""
         processed = pending.parsing.results()  # the raw bytes are in the archive once these are back
+        try:
+            return self._commit(pending, processed)
+        except StorageError:
+            raise
+        except Exception as exc:
+            log.warning("batch not stored as parsed; looking for the message at fault", extra={"error": _reason(exc)})
+        processed = [self._storable(pending, item) for item in processed]
+        try:
+            return self._commit(pending, processed)
+        except StorageError:
+            raise
+        except Exception as exc:
+            raise StorageError(f"cannot store a batch of {len(processed)} message(s): {_reason(exc)}") from exc
+
+    def _commit(self, pending: Pending, processed: list[Processed]) -> BatchResult:
         mails, todo = pending.batch.mails, pending.todo
         result = BatchResult(already_stored=len(mails) - len(todo), fetched=len(mails))
         try:
@@ -345,7 +372,9 @@ class Pipeline:
                     _record_position(session, pending, known)
                 session.commit()
         except SQLAlchemyError as exc:
-            raise StorageError(f"database: {str(exc).splitlines()[0]}") from exc
+            if _database_failing(exc):
+                raise storage_error(exc, self.engine) from exc
+            raise
         committed = utcnow()
         result.lags = [(committed - as_utc(m.internaldate)).total_seconds() for m in fresh_mails if m.internaldate]
         log.info(
@@ -359,6 +388,27 @@ class Pipeline:
         )
         return result
 
+    def _storable(self, pending: Pending, item: Processed) -> Processed:
+        """``item`` as parsed when its insert alone works (tried, then rolled back), else only its raw bytes (in
+        the archive already) with the reason: status ``parse_error``, never acknowledged unreviewed."""
+        try:
+            with Session(self.engine) as session:
+                rows = repository.add_messages(session=session, items=[_new_message(item, pending.todo, pending)])
+                self._queue_acknowledgments(session, rows, [item])
+                session.flush()
+                session.rollback()
+            return item
+        except SQLAlchemyError as exc:
+            if _database_failing(exc):
+                raise storage_error(exc, self.engine) from exc
+            error = exc
+        except Exception as exc:
+            error = exc
+        log.warning("message stored raw: its parsed form cannot be stored", extra={"sha256": item.sha256,
+                    "error": _reason(error)})  # fmt: skip
+        reason = f"stored raw: the parsed message cannot be stored ({type(error).__name__}: {_reason(error)})"
+        return Processed(item.sha256, error=reason.encode("utf-8", "backslashreplace").decode("utf-8"), stage="store")
+
     def _queue_acknowledgments(self, session: Session, rows: list[Message], fresh: list[Processed]) -> None:
         """The outbox rows, in the storing transaction (sent later by the sender job)."""
         if self.acks is None:
@@ -369,6 +419,20 @@ class Pipeline:
                 outbox.enqueue(
                     session, policy=self.acks, message=row, parsed=item.parsed, decision=item.decision, now=now
                 )
+
+
+def _database_failing(exc: SQLAlchemyError) -> bool:
+    """Whether ``exc`` is the database itself failing (unreachable, locked, full, a dropped connection), which
+    no change to the batch can help, rather than a value of one message it refused."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none), at most 300 characters."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
 
 
 def _until_stopped(batches: Iterable[Batch], stop: threading.Event | None) -> Iterator[Batch]:

@@ -32,7 +32,9 @@ def build_pipeline(settings: Settings) -> Pipeline:
     parser process once, and by this process only when it triages a small batch itself.
     """
     events = load_events(settings.config)
-    engine = open_database(settings.effective_database_url, migrate=settings.auto_migrate)
+    engine = open_database(
+        settings.effective_database_url, migrate=settings.auto_migrate, busy_seconds=settings.database_busy_seconds
+    )
     return Pipeline(
         engine,
         Archive(settings.archive_dir),

@@ -11,7 +11,7 @@ from sqlalchemy import and_, tuple_
 from sqlmodel import Session, select
 
 from service import search_index
-from service.models import COUNTRY_LENGTH, Message
+from service.models import COUNTRY_LENGTH, Acknowledgment, Message
 
 PAGE = 50
 MAX_PAGE = 10**9
@@ -34,6 +34,7 @@ class Filters(BaseModel):
     country: str | None = None
     assignee: str | None = None
     event: str | None = None
+    ack: str | None = None  # an acknowledgment's status: failed, uncertain, pending …
     q: str | None = None
     sort: str = "-received"
     page: int = 1
@@ -57,6 +58,10 @@ def filtered(filters: Filters, session: Session) -> Any:
     ):
         if value:
             query = query.where(column == value)
+    if filters.ack:
+        query = query.where(
+            Message.id.in_(select(Acknowledgment.message_id).where(Acknowledgment.status == filters.ack))
+        )
     if filters.needs_triage is not None:
         query = query.where(Message.needs_triage == filters.needs_triage)
     if filters.country:

@@ -74,7 +74,9 @@ def test_unreachable_imap_server_exits_non_zero_with_one_line(make_settings) -> 
     )
     done = cli("poll", "--once", env=intake_env(settings), timeout=60)
     assert done.returncode == 1
-    assert done.stderr.strip().startswith("error: IMAP 127.0.0.1:1 failed") and "\n" not in done.stderr.strip()
+    line = done.stderr.strip()
+    assert line.startswith("error: IMAP 127.0.0.1:1 failed") and "\n" not in line
+    assert line.endswith("check INTAKE_IMAP_HOST/PORT and the server if it lasts")  # what to do, too
 
 
 def test_import_of_a_missing_path_fails_cleanly(make_settings) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from imapclient.exceptions import IMAPClientError
 
 from tests.support import dovecot as dovecot_support
 from tests.support.dovecot import DovecotServer, dovecot_available
@@ -137,6 +138,24 @@ def test_stop_leaves_no_process() -> None:
         with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             pass
         srv.stop()  # idempotent
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_stop_ends_open_sessions_and_a_restart_serves_the_same_port_and_mail() -> None:
+    root = _scratch_root()
+    try:
+        srv = DovecotServer(root).start()
+        port = srv.port
+        srv.append(_message(1))
+        imap = srv.client()
+        imap.select_folder("INBOX", readonly=True)
+        srv.stop()
+        with pytest.raises((OSError, IMAPClientError)):
+            imap.noop()  # the open session saw the server go
+        srv.start()
+        assert srv.port == port and srv.count("INBOX") == 1
+        srv.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

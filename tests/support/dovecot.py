@@ -111,6 +111,7 @@ class DovecotServer:
         self.tls = tls  # (certificate, key) PEM files: STARTTLS on the IMAP port and implicit TLS on tls_port
         self._port: int | None = None
         self._tls_port: int | None = None
+        self._ports: tuple[int, int | None] | None = None  # of the last good start: a restart listens there again
         self._pid: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -158,14 +159,20 @@ class DovecotServer:
     # -- lifecycle -----------------------------------------------------------
 
     def start(self) -> Self:
-        """Write the configuration, launch Dovecot and wait for the IMAP greeting."""
+        """Write the configuration, launch Dovecot and wait for the IMAP greeting.
+
+        Started again after :meth:`stop`, it listens on the same ports with the same mail (a server restart,
+        as clients configured with its address see it)."""
         if self._pid is not None:
             return self
         binary = dovecot_binary()
         if binary is None:
             raise RuntimeError("dovecot is not installed (looked for /usr/sbin/dovecot and PATH)")
-        self._port = _free_port(self.host)
-        self._tls_port = _free_port(self.host) if self.tls else None
+        if self._ports is not None:
+            self._port, self._tls_port = self._ports
+        else:
+            self._port = _free_port(self.host)
+            self._tls_port = _free_port(self.host) if self.tls else None
         self._prepare_files()
         stderr_path = self.root / "dovecot.stderr"
         with stderr_path.open("wb") as stderr:
@@ -185,16 +192,21 @@ class DovecotServer:
         except BaseException:
             self.stop()
             raise
+        self._ports = (self._port, self._tls_port)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the master (SIGTERM, then SIGKILL) and wait for its services to exit."""
+        """Stop the master and its services (SIGTERM to all at once, then SIGKILL) and wait for them to exit.
+
+        All at once, as ``systemctl stop`` does: an ``imap`` process told only by its dying master keeps serving
+        a busy client for seconds, so a client would not see the server stop."""
         pid = self._read_master_pid() or self._pid
         if pid is None:
             return
         children = _children(pid)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+        for process in (pid, *children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process, signal.SIGTERM)
         if not self._wait_gone([pid, *children], timeout):
             for leftover in [pid, *children]:
                 if _alive(leftover):
@@ -373,7 +385,6 @@ class DovecotServer:
             )
             # chroot() and setgroups() need root: switch them off.
             unprivileged = (
-                "service anvil {\n  chroot =\n}\n"
                 "service ipc {\n  chroot =\n}\n"
                 "service old-stats {\n  chroot =\n}\n"
                 "service imap {\n  extra_groups =\n}\n"
@@ -427,6 +438,13 @@ service imap-login {{
   }}
   inet_listener imaps {{
     {imaps}
+  }}
+}}
+# no growing delay after failed logins (the auth penalty): a test sees how often a client tries, not Dovecot's pace
+service anvil {{
+  {"chroot =" if not is_root else ""}
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 {unprivileged}"""

@@ -73,6 +73,14 @@ class PostgresServer:
              "--locale=C.UTF-8", "--no-sync"],
             check=True, capture_output=True, **self._run_as(),
         )  # fmt: skip
+        self._launch()
+        self.sql(f"CREATE ROLE {self.user} LOGIN SUPERUSER")
+        self.sql(f"CREATE DATABASE {TEMPLATE} OWNER {self.user}")
+        return self
+
+    def _launch(self) -> None:
+        """Start ``postgres`` on the cluster's folder and port; wait until it accepts connections."""
+        assert self._bin is not None
         options = {
             "listen_addresses": self.host,
             "port": str(self.port),
@@ -85,8 +93,8 @@ class PostgresServer:
         args = [str(self._bin / "postgres"), "-D", str(self.data)]
         for key, value in options.items():
             args += ["-c", f"{key}={value}"]
-        log = open(self.root / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, **self._run_as())
+        with open(self.root / "server.log", "ab") as log:  # the server keeps its own copy of the descriptor
+            self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, **self._run_as())
         deadline = time.monotonic() + 30
         while True:
             ready = subprocess.run(
@@ -98,9 +106,6 @@ class PostgresServer:
             if self._process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("PostgreSQL did not start: " + (self.root / "server.log").read_text()[-2000:])
             time.sleep(0.1)
-        self.sql(f"CREATE ROLE {self.user} LOGIN SUPERUSER")
-        self.sql(f"CREATE DATABASE {TEMPLATE} OWNER {self.user}")
-        return self
 
     def sql(self, statement: str, *, database: str = "postgres") -> str:
         """Run one statement with psql as the cluster's superuser; its output."""
@@ -123,8 +128,8 @@ class PostgresServer:
         self.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} OWNER {self.user}")
         return self.url(name)
 
-    def stop(self) -> None:
-        """Stop the server (fast shutdown) and remove its folder."""
+    def _shut_down(self) -> None:
+        """Fast shutdown: every session is ended, what is committed stays."""
         if self._process is not None and self._process.poll() is None:
             self._process.send_signal(signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -132,4 +137,15 @@ class PostgresServer:
             if self._process.poll() is None:
                 self._process.kill()
                 self._process.wait()
+
+    def restart(self, down_seconds: float = 0.0) -> None:
+        """Restart the cluster as an operator would (fast shutdown, ``down_seconds`` away, start): the same port
+        and data, so every database survives and every open connection is cut."""
+        self._shut_down()
+        time.sleep(down_seconds)
+        self._launch()
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown) and remove its folder."""
+        self._shut_down()
         shutil.rmtree(self.root, ignore_errors=True)

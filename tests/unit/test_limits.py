@@ -57,3 +57,27 @@ def test_a_message_over_a_limit_is_archived_whole_and_waits_for_a_person(tmp_pat
     assert any("only the header was read" in s for s in done.decision.signals)
     within = process_one(raw, None, archive, knowledge)  # the same message under the default limits: read whole
     assert within.status is None and within.error is None
+
+
+def _with_text_attachment(size: int) -> bytes:
+    body = ("Delegation list " * (size // 16 + 1))[:size].encode()
+    return (
+        HEAD
+        + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the list.'
+        b'\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="list.txt"\r\n\r\n'
+        + body
+        + b"\r\n--b--\r\n"
+    )
+
+
+def test_the_attachment_limits_are_the_settings(tmp_path) -> None:
+    settings = load_settings(data_dir=tmp_path, max_attachment_chars=1000, max_attachment_bytes=8192)
+    knowledge = load_knowledge(settings.config, DEFAULT_MODEL)
+    limits = settings.message_limits
+    assert (limits.attachments.max_chars, limits.attachments.max_bytes) == (1000, 8192)
+    [long] = process_one(_with_text_attachment(5000), None, None, knowledge, limits=limits).parsed.attachments
+    assert len(long.text) <= 1000 and "truncated at 1000 characters" in (long.text_note or "")
+    [big] = process_one(_with_text_attachment(9000), None, None, knowledge, limits=limits).parsed.attachments
+    assert big.text == "" and "8 KB limit" in (big.text_note or "") and big.size > 8192  # kept, not read
+    [read] = process_one(_with_text_attachment(9000), None, None, knowledge).parsed.attachments
+    assert len(read.text) > 8000  # the defaults read it whole
