@@ -29,6 +29,7 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, select
 
 from config.settings import Security, Settings
+from service.faults import Fault
 from service.models import Acknowledgment, utcnow
 
 log = logging.getLogger("intake.mailer")
@@ -382,11 +383,9 @@ def _not_sent(
     if report.gave_up:
         what += f"; {len(report.gave_up)} out of attempts marked failed (see {OUTBOX.format('failed')})"
     when = f" (next at {soonest:%Y-%m-%d %H:%M:%S} UTC)" if soonest and waiting else ""
-    log.error(
-        "acknowledgments not sent: %s — they are retried with backoff%s, at most INTAKE_ACK_MAX_ATTEMPTS=%d "
-        "times; check the relay and INTAKE_SMTP_HOST/PORT/SECURITY/USER/TIMEOUT_SECONDS if it lasts",
-        what, when, settings.ack_max_attempts,
-    )  # fmt: skip
+    todo = (f"they are retried with backoff{when}, at most INTAKE_ACK_MAX_ATTEMPTS={settings.ack_max_attempts} "
+            "times; check the relay and INTAKE_SMTP_HOST/PORT/SECURITY/USER/TIMEOUT_SECONDS if it lasts")  # fmt: skip
+    log.error("acknowledgments not sent: %s", Fault("smtp", what, todo).line())
 
 
 def _log_answers(report: SendReport, settings: Settings, *, gave_up_said: bool) -> None:

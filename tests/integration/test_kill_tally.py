@@ -36,6 +36,7 @@ from tests.conftest import REPO, intake_env
 from tests.integration.test_acknowledgments import asking
 from tests.support.db import count_or_zero, rows
 from tests.support.messages import make_message
+from tests.support.ui import problems_shown
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 QUESTIONS, ROBOTS, RUNS = 100, 20, 50
@@ -208,3 +209,8 @@ def test_fifty_sigkills_with_acknowledgments_on_lose_and_double_nothing(dovecot,
     assert all(by_header[header] == 1 for header in sent_ids), context  # each sent row reached the server once
     assert all(by_header[header] <= 1 for header in uncertain_ids), context
     assert set(by_header) <= sent_ids | uncertain_ids, context  # nothing reached the server that the DB lacks
+    shown = [text for kind, text in problems_shown(settings) if kind == "acknowledgments"]
+    if uncertain:  # staff see the uncertain ones on every page
+        assert len(shown) == 1 and f"{uncertain} acknowledgment(s) failed or uncertain" in shown[0], (context, shown)
+    else:
+        assert shown == [], (context, shown)

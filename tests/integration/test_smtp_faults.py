@@ -21,15 +21,17 @@ from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.mailer import send_pending
-from service.models import utcnow
+from service.models import Acknowledgment, utcnow
 from service.worker import build_pipeline, poll_pass
 from tests.conftest import REPO, intake_env
 from tests.integration.test_acknowledgments import asking
 from tests.support.db import rows
 from tests.support.smtp import free_port
+from tests.support.ui import problems_shown
 
 pytestmark = pytest.mark.integration
 NOT_SENT = "acknowledgments not sent: "
@@ -55,6 +57,11 @@ def _outbox(settings) -> list[tuple[str, int, str | None]]:
 
 def _mailer_lines(caplog, level: int = logging.WARNING) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "intake.mailer" and r.levelno >= level]
+
+
+def _acks_problem(settings) -> str | None:
+    """The review UI's ``acknowledgments`` problem, as a signed-in reviewer sees it (None: not shown)."""
+    return next((text for kind, text in problems_shown(settings) if kind == "acknowledgments"), None)
 
 
 def _wait(condition: Callable[[], Any], seconds: float, what: str) -> Any:
@@ -95,6 +102,10 @@ def test_an_hour_long_outage_keeps_them_pending_with_backoff_then_each_is_delive
             clock.advance(60)
         during = _outbox(settings)
         lines_down = _mailer_lines(caplog)
+        # the UI reads the real clock: the rows were queued an hour ago on the sender's
+        with pipeline.engine.begin() as connection:
+            connection.execute(update(Acknowledgment).values(created_at=utcnow() - timedelta(hours=1)))
+        shown_down = _acks_problem(settings)
         smtp.start()
         up = []
         for _ in range(10):  # the next ten minutes, the server back
@@ -110,6 +121,8 @@ def test_an_hour_long_outage_keeps_them_pending_with_backoff_then_each_is_delive
     assert "3 waiting" in lines_down[0] and "retried with backoff" in lines_down[0]
     assert sum(r.sent for r in up) == 3 and [status for status, *_ in _outbox(settings)] == ["sent"] * 3
     assert _answered(smtp) == dict.fromkeys(originals, 1)
+    assert shown_down and "3 waiting for over 30 minutes" in shown_down and "Connection refused" in shown_down
+    assert _acks_problem(settings) is None  # delivered: nothing left to show
 
 
 def test_a_server_that_answers_too_slowly_is_left_within_the_timeout_and_tried_again(
@@ -158,6 +171,8 @@ def test_an_answer_lost_after_the_message_was_handed_over_is_uncertain_and_never
     assert "may have been delivered" in error and "check" in error
     assert len(lines) == 1 and lines[0].startswith(NOT_SENT) and reference in lines[0], lines
     assert _answered(smtp) == dict.fromkeys(originals, 1)  # the uncertain one reached the relay once, not twice
+    shown = _acks_problem(settings)
+    assert shown and "1 acknowledgment(s) failed or uncertain" in shown and "check an uncertain one" in shown
 
 
 # -- through the running worker, with its metrics -------------------------------------------------------------
@@ -227,6 +242,8 @@ def test_4xx_is_retried_and_delivered_once_5xx_is_failed_with_its_answer_through
     assert len(deferred) == 1 and "2 answered 421 4.7.0 too busy, closing (last)" in deferred[0], text
     assert len(refused) == 1 and "ERROR" in refused[0] and "2: 554 5.7.1 message refused (last)" in refused[0]
     assert NOT_SENT not in text and "Traceback" not in text
+    shown = _acks_problem(settings)
+    assert shown and "2 acknowledgment(s) failed or uncertain" in shown, shown
 
 
 def test_smtp_down_past_the_attempts_fails_them_with_the_reason_one_line_a_pass_through_the_running_worker(
@@ -255,3 +272,5 @@ def test_smtp_down_past_the_attempts_fails_them_with_the_reason_one_line_a_pass_
     assert len(lines) == 3 and all(NOT_SENT in line and "ERROR" in line for line in lines), lines
     assert "3 out of attempts marked failed" in lines[-1] and "outbox --status failed" in lines[-1]
     assert "Traceback" not in text
+    shown = _acks_problem(settings)
+    assert shown and "3 acknowledgment(s) failed or uncertain" in shown and "gave up after 3 attempts" in shown
