@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -30,25 +30,36 @@ class Delivery:
 
 @dataclass
 class RecordingHandler:
-    """Accepts (250) or answers the scripted codes in ``replies`` first, in order."""
+    """Accepts (250) or answers the scripted codes in ``replies`` first, in order.
+
+    ``delay``: seconds between recording the message and answering the end of DATA (a relay that queued the
+    mail but answers late); ``ehlo_delay``: seconds before the answer to EHLO (a server that accepts the
+    connection but answers slowly). Both wait without holding up other connections."""
 
     replies: list[str] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     delay: float = 0.0
+    ehlo_delay: float = 0.0
     on_delivery: Callable[[Delivery], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        if self.ehlo_delay:
+            await asyncio.sleep(self.ehlo_delay)
+        session.host_name = hostname
+        return responses
+
     async def handle_DATA(self, server, session, envelope) -> str:
-        if self.delay:
-            time.sleep(self.delay)
         with self.lock:
-            if self.replies:
-                return self.replies.pop(0)
-            delivery = Delivery(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
-            self.deliveries.append(delivery)
-        if self.on_delivery:
+            reply = self.replies.pop(0) if self.replies else None
+            if reply is None:
+                delivery = Delivery(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+                self.deliveries.append(delivery)
+        if reply is None and self.on_delivery:
             self.on_delivery(delivery)
-        return "250 2.0.0 OK queued"
+        if self.delay:  # queued already: a client that stops waiting has still delivered it
+            await asyncio.sleep(self.delay)
+        return reply or "250 2.0.0 OK queued"
 
 
 def free_port() -> int:
