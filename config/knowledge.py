@@ -63,6 +63,8 @@ def load_latin_model() -> LatinModel:
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(["en", "fr", "es"])
+    if hasattr(identifier, "_full_model"):  # the 97-language table (27 MiB) it keeps to allow another set_languages
+        identifier._full_model = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes)
     return identifier
 
 

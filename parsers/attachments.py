@@ -27,13 +27,16 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import docx
-import pypdf
+from typing import TYPE_CHECKING, Any
 
 from parsers.charsets import codec_for, decode_bytes
 from parsers.html_text import html_to_text
+
+if TYPE_CHECKING:
+    import pypdf
+
+READERS = ("pypdf", "docx", "openpyxl")  # imported on first use: the storing process never needs them, and
+# the parser processes' fork server imports them once for all (service/parser_preload.py)
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -170,6 +173,8 @@ def _extract(payload: bytes, content_type: str, filename: str, limits: Limits) -
 
 def _pdf_configuration(limits: Limits) -> dict[str, Any]:
     """pypdf ``Configuration`` overwrites for one call (applied with ``pypdf.apply_configuration``)."""
+    import pypdf
+
     stream = limits.max_stream_bytes
     overwrites: dict[str, Any] = {
         "maximum_declared_stream_length": limits.max_bytes,  # a stream cannot be longer than the file
@@ -193,6 +198,8 @@ def _pdf_configuration(limits: Limits) -> dict[str, Any]:
 
 
 def _pdf_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
+    import pypdf
+
     try:
         with pypdf.apply_configuration(**_pdf_configuration(limits)):
             return _read_pdf(payload, limits)
@@ -212,6 +219,8 @@ def _content_length(page: Any) -> int:
 
 
 def _read_pdf(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
+    import pypdf
+
     reader = pypdf.PdfReader(io.BytesIO(payload))
     if reader.is_encrypted and not _decrypt_with_empty_password(reader):
         return "", ["encrypted PDF"]
@@ -255,6 +264,8 @@ def _read_pdf(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
 
 def _decrypt_with_empty_password(reader: pypdf.PdfReader) -> bool:
     """True when the PDF opens without a password (owner password only)."""
+    import pypdf
+
     try:
         return reader.decrypt("") != pypdf.PasswordType.NOT_DECRYPTED
     except Exception:  # DependencyError, NotImplementedError (unknown handler), damaged /Encrypt
@@ -268,6 +279,8 @@ def _docx_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
     problem = _zip_problem(payload, limits)
     if problem:
         return "", [problem]
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(payload))
         lines = _block_lines(document.element.body, 0)
@@ -283,7 +296,7 @@ def _xlsx_text(payload: bytes, limits: Limits) -> tuple[str, list[str]]:
     problem = _zip_problem(payload, limits, kind="XLSX")
     if problem:
         return "", [problem]
-    import openpyxl  # only when a spreadsheet arrives
+    import openpyxl
 
     lines: list[str] = []
     notes: list[str] = []

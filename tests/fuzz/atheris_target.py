@@ -30,6 +30,10 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # this checkout's code, whatever the virtualenv was installed from
 
 with atheris.instrument_imports(include=["parsers", "mailparser", "email", "pypdf", "docx", "openpyxl"]):
+    import docx  # noqa: F401  (the readers parsers.attachments imports on first use: instrumented now)
+    import openpyxl  # noqa: F401
+    import pypdf  # noqa: F401
+
     from parsers.attachments import DEFAULT_LIMITS, extract_text
     from service.pipeline import process_one  # noqa: F401  (imported here so the instrumented modules load)
 
